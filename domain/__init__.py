@@ -1,0 +1,1 @@
+"""The petition domain: aggregates, events and rules. No database, no framework."""

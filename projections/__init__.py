@@ -1,0 +1,1 @@
+"""Read models: SQL tables built from the event log, and the queries over them."""

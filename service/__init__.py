@@ -1,0 +1,1 @@
+"""The application: use cases over the domain, settings and wiring."""

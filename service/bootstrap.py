@@ -1,0 +1,51 @@
+"""Wiring: the one place where the service's parts are built (called by the app factory and the CLI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from projections import queries
+from projections.database import make_engine
+from projections.petitions import PetitionsProjection
+from projections.runner import ProjectionRunner
+from service.clock import Clock, SystemClock
+from service.communities import Communities
+from service.eventstore import EventLog
+from service.petitions import PetitionDesk
+from service.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    log: EventLog
+    projections: ProjectionRunner
+    petitions: PetitionDesk = field(init=False)
+    communities: Communities = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.petitions = PetitionDesk(self.log, self.clock)
+        self.communities = Communities(self.log, self.clock)
+
+    def tick(self) -> list[str]:
+        """Marks overdue, once, every deadlined petition whose due date has passed."""
+        self.projections.catch_up()
+        today = self.clock.now().date()
+        marked = self.petitions.mark_overdue(queries.past_deadline(self.projections.engine, today))
+        self.projections.catch_up()
+        return marked
+
+    def close(self) -> None:
+        self.projections.stop()
+        self.projections.engine.dispose()
+        self.log.close()
+
+
+def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Services:
+    settings = settings or Settings.from_env()
+    log = EventLog(env=settings.event_store_env())
+    engine = make_engine(settings.sqlalchemy_url(), settings.postgres_schema)
+    runner = ProjectionRunner(engine, log.recorder, log.mapper, [PetitionsProjection()])
+    runner.create_tables()
+    return Services(settings=settings, clock=clock or SystemClock(), log=log, projections=runner)

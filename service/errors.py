@@ -1,0 +1,41 @@
+"""Errors the service raises; the API maps each to one HTTP answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(ServiceError):
+    """No such petition, matter or community."""
+
+
+class InvalidInputError(ServiceError):
+    """Input that breaks a rule the service checks; names each field."""
+
+    def __init__(self, fields: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items()))
+        self.fields = fields
+
+
+class IllegalStepError(ServiceError):
+    """The step is not allowed in the current state."""
+
+    def __init__(self, message: str, state: str, allowed_steps: list[str], version: int | None = None):
+        super().__init__(message)
+        self.state = state
+        self.allowed_steps = allowed_steps
+        self.version = version
+
+
+class VersionConflictError(ServiceError):
+    """Someone else changed the same thing first; nothing of this request was written."""
+
+    def __init__(self, message: str, current: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.current = current or {}

@@ -1,0 +1,98 @@
+"""The event-sourced application: one event log for every aggregate of a deployment."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from domain.errors import DomainError, IllegalStepError, InvalidValueError
+from domain.reference import ReferenceCounter
+from service import errors
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class EventLog(Application[UUID]):
+    """Stores every change as an event. The use-case classes load, command and save through it."""
+
+    name = "Petitions"
+    snapshotting_intervals = {ReferenceCounter: 50}  # noqa: RUF012
+    env = {"AGGREGATE_CACHE_MAXSIZE": "2000", "CREATE_TABLE": "y"}  # noqa: RUF012
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def construct_recorder(self):  # type: ignore[no-untyped-def]
+        # A process recorder also stores tracking records, in the same transaction
+        # as new events: what lets a follower react to each event exactly once.
+        return self.factory.process_recorder()
+
+    def load(self, aggregate_id: UUID, what: str = "aggregate") -> Any:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise errors.NotFoundError(f"{what} not found") from None
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        try:
+            self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def save_or_conflict(self, *aggregates: Aggregate, **kwargs: Any) -> int:
+        """Saves; returns the log position of the last event. A concurrent change raises a conflict."""
+        try:
+            recordings = self.save(*aggregates, **kwargs)
+        except IntegrityError:
+            raise errors.VersionConflictError(
+                "someone else changed this at the same time; reload and try again"
+            ) from None
+        return recordings[-1].notification.id if recordings else self.last_position()
+
+    def last_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def aggregate_ids_created_by(self, created_event: type) -> list[UUID]:
+        topic = f"{created_event.__module__}:{created_event.__qualname__}"
+        ids, start = [], 1
+        while True:
+            batch = self.recorder.select_notifications(start, 500, topics=[topic])
+            ids.extend(n.originator_id for n in batch)
+            if len(batch) < 500:
+                return ids
+            start = batch[-1].id + 1
+
+
+def translate_domain_error(error: DomainError, aggregate: Any) -> errors.ServiceError:
+    if isinstance(error, InvalidValueError):
+        return errors.InvalidInputError({error.field: [error.message]})
+    if isinstance(error, IllegalStepError):
+        return errors.IllegalStepError(
+            error.message, error.state, error.allowed_steps, getattr(aggregate, "version", None)
+        )
+    return errors.ServiceError(str(error))
+
+
+def check_version(aggregate: Any, expected_version: int | None, state: str) -> None:
+    if expected_version is not None and expected_version != aggregate.version:
+        raise errors.VersionConflictError(
+            f"this was changed since version {expected_version}; it is now at version "
+            f"{aggregate.version}",
+            {"state": state, "version": aggregate.version},
+        )

@@ -1,0 +1,355 @@
+"""The reception desk's use cases: receive a petition and take it along its life."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.community import community_code_of, community_id
+from domain.errors import DomainError
+from domain.petition import Petition, petition_id
+from domain.reference import ReferenceCounter, counter_id
+from service import errors
+from service.clock import Clock
+from service.eventstore import EventLog, check_version, translate_domain_error
+from service.working_days import add_working_days
+
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed safely
+SYSTEM_ACTOR = "system"
+MAX_NUMBERING_ATTEMPTS = 50
+EVENT_FIELDS_NOT_SHOWN = {"originator_id", "originator_topic", "originator_version", "timestamp", "actor", "at", "tracking_code_hash"}
+
+
+def new_tracking_code() -> str:
+    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def hash_tracking_code(code: str) -> str:
+    normalised = code.replace("-", "").replace(" ", "").upper()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command answers: the petition as it now is, and the log position of the change."""
+
+    petition: dict[str, Any]
+    position: int
+
+
+class PetitionDesk:
+    def __init__(self, log: EventLog, clock: Clock) -> None:
+        self.log = log
+        self.clock = clock
+
+    # ---- reading ---------------------------------------------------------------
+
+    def get(self, reference: str) -> dict[str, Any]:
+        return self._view(self._load(reference))
+
+    def history(self, reference: str) -> list[dict[str, Any]]:
+        petition = self._load(reference)
+        return [_history_entry(e) for e in self.log.events.get(petition.id)]
+
+    def check_tracking_code(self, reference: str, code: str) -> bool:
+        try:
+            petition = self._load(reference)
+        except errors.NotFoundError:
+            return False
+        return secrets.compare_digest(petition.tracking_code_hash, hash_tracking_code(code))
+
+    # ---- receiving ----------------------------------------------------------------
+
+    def receive(
+        self,
+        *,
+        contact_point_id: str,
+        category: str,
+        channel: str,
+        summary: str,
+        details: str,
+        petitioner: dict[str, Any] | None,
+        received_by: str,
+        actor: str,
+    ) -> tuple[Outcome, str]:
+        """Records a petition; answers it with its reference number and the petitioner's tracking code."""
+        community = self._community_of(contact_point_id, "contact_point_id")
+        if contact_point_id not in community.contact_points:
+            raise errors.InvalidInputError({"contact_point_id": ["no such contact point"]})
+        if received_by not in community.members:
+            raise errors.InvalidInputError({"received_by": ["is not a member of this community"]})
+        tracking_code = new_tracking_code()
+        now = self.clock.now()
+        for _ in range(MAX_NUMBERING_ATTEMPTS):
+            counter = self._counter(now.year)
+            reference = counter.issue(now)
+            try:
+                petition = Petition.receive(
+                    reference=reference,
+                    tracking_code_hash=hash_tracking_code(tracking_code),
+                    community_id=community.id,
+                    contact_point_id=contact_point_id,
+                    category=category,
+                    channel=channel,
+                    summary=summary,
+                    details=details,
+                    petitioner=_clean_petitioner(petitioner),
+                    received_by=received_by,
+                    actor=actor,
+                    at=now,
+                )
+            except DomainError as error:
+                raise translate_domain_error(error, None) from None
+            try:
+                recordings = self.log.save(counter, petition)
+            except IntegrityError:
+                continue  # another desk took this number first: take the next one
+            return Outcome(self._view(petition), recordings[-1].notification.id), tracking_code
+        raise errors.VersionConflictError("too many petitions received at once; try again")
+
+    # ---- the steps of a petition's life --------------------------------------------
+
+    def resolve_on_spot(self, reference: str, *, action: str, actor: str, expected_version: int | None = None) -> Outcome:
+        return self._change(reference, expected_version, lambda p, now: p.resolve_on_spot(action=action, actor=actor, at=now))
+
+    def set_deadline(
+        self,
+        reference: str,
+        *,
+        working_days: int,
+        responsible_member_id: str,
+        plan: str,
+        steps: list[dict[str, Any]] | None,
+        actor: str,
+        expected_version: int | None = None,
+    ) -> Outcome:
+        def command(petition: Petition, now: Any) -> None:
+            self._check_member(petition, responsible_member_id, "responsible_member_id")
+            petition.set_deadline(
+                working_days=working_days,
+                due_date=self.due_date(now.date(), working_days),
+                responsible_member_id=responsible_member_id,
+                plan=plan,
+                steps=steps or [],
+                actor=actor,
+                at=now,
+            )
+
+        return self._change(reference, expected_version, command)
+
+    def due_date(self, start: date, working_days: int) -> date:
+        if not 1 <= working_days <= 365:
+            raise errors.InvalidInputError({"working_days": ["must be between 1 and 365"]})
+        return add_working_days(start, working_days).due_date
+
+    def record_progress(
+        self, reference: str, *, note: str, completed_step: int | None, actor: str, expected_version: int | None = None
+    ) -> Outcome:
+        return self._change(
+            reference, expected_version,
+            lambda p, now: p.record_progress(note=note, completed_step=completed_step, actor=actor, at=now),
+        )
+
+    def extend_deadline(
+        self, reference: str, *, working_days: int, reason: str, actor: str, expected_version: int | None = None
+    ) -> Outcome:
+        def command(petition: Petition, now: Any) -> None:
+            current_due = petition.due_date or now.date()
+            due = self.due_date(current_due, working_days) if 1 <= working_days <= 365 else current_due
+            petition.extend_deadline(working_days=working_days, due_date=due, reason=reason, actor=actor, at=now)
+
+        return self._change(reference, expected_version, command)
+
+    def resolve(self, reference: str, *, outcome: str, actor: str, expected_version: int | None = None) -> Outcome:
+        return self._change(reference, expected_version, lambda p, now: p.resolve(outcome=outcome, actor=actor, at=now))
+
+    def escalate(self, reference: str, *, reason: str, actor: str, expected_version: int | None = None) -> Outcome:
+        return self._change(reference, expected_version, lambda p, now: p.escalate(reason=reason, actor=actor, at=now))
+
+    def explain(
+        self,
+        reference: str,
+        *,
+        reason_category: str,
+        explanation: str,
+        method: str,
+        explained_on: date | None,
+        actor: str,
+        expected_version: int | None = None,
+    ) -> Outcome:
+        return self._change(
+            reference, expected_version,
+            lambda p, now: p.explain(
+                reason_category=reason_category, explanation=explanation, method=method,
+                explained_on=explained_on or now.date(), actor=actor, at=now,
+            ),
+        )
+
+    def follow_up(
+        self, reference: str, *, satisfaction: str, comment: str, actor: str, expected_version: int | None = None
+    ) -> Outcome:
+        return self._change(
+            reference, expected_version,
+            lambda p, now: p.follow_up(satisfaction=satisfaction, comment=comment, actor=actor, at=now),
+        )
+
+    def withdraw(self, reference: str, *, reason: str, actor: str, expected_version: int | None = None) -> Outcome:
+        return self._change(reference, expected_version, lambda p, now: p.withdraw(reason=reason, actor=actor, at=now))
+
+    def merge(self, reference: str, *, into_reference: str, actor: str, expected_version: int | None = None) -> Outcome:
+        try:
+            target = self._load(into_reference)
+        except errors.NotFoundError:
+            raise errors.InvalidInputError({"into": ["no petition has this reference number"]}) from None
+        return self._change(
+            reference, expected_version,
+            lambda p, now: p.merge_into(target, actor=actor, at=now),
+            also_save=(target,),
+        )
+
+    # ---- committee outcomes (called by the committee's outcome process) ---------------
+
+    def resolve_by_committee(self, reference: str, *, matter_id: UUID, outcome: str, actor: str) -> Petition:
+        petition = self._load(reference)
+        self._apply(petition, lambda p, now: p.resolve_by_committee(matter_id=matter_id, outcome=outcome, actor=actor, at=now))
+        return petition
+
+    def explain_by_committee(self, reference: str, *, matter_id: UUID, explanation: str, actor: str) -> Petition:
+        petition = self._load(reference)
+        self._apply(
+            petition,
+            lambda p, now: p.explain(
+                reason_category="other", explanation=explanation, method="online",
+                explained_on=now.date(), matter_id=matter_id, actor=actor, at=now,
+            ),
+        )
+        return petition
+
+    # ---- supervision ------------------------------------------------------------------
+
+    def mark_overdue(self, references: list[str]) -> list[str]:
+        """Records overdue, once, for each of these petitions whose deadline has passed."""
+        marked = []
+        for reference in references:
+            petition = self._load(reference)
+            now = self.clock.now()
+            if not petition.is_past_deadline(now.date()) or petition.overdue:
+                continue
+            petition.mark_overdue(actor=SYSTEM_ACTOR, at=now)
+            try:
+                self.log.save(petition)
+            except IntegrityError:
+                continue  # changed meanwhile; the next tick looks again
+            marked.append(reference)
+        return marked
+
+    # ---- helpers ----------------------------------------------------------------------
+
+    def _load(self, reference: str) -> Petition:
+        try:
+            return self.log.repository.get(petition_id(reference))
+        except AggregateNotFoundError:
+            raise errors.NotFoundError(f"petition {reference} not found") from None
+
+    def _counter(self, year: int) -> ReferenceCounter:
+        try:
+            return self.log.repository.get(counter_id(year))
+        except AggregateNotFoundError:
+            return ReferenceCounter(year=year)
+
+    def _community_of(self, local_id: str, field: str) -> Any:
+        try:
+            return self.log.repository.get(community_id(community_code_of(local_id)))
+        except AggregateNotFoundError:
+            raise errors.InvalidInputError({field: ["no such community"]}) from None
+
+    def _check_member(self, petition: Petition, member_id: str, field: str) -> None:
+        community = self.log.repository.get(petition.community_id)
+        if member_id not in community.members:
+            raise errors.InvalidInputError({field: ["is not a member of this community"]})
+
+    def _apply(self, petition: Petition, command: Callable[[Petition, Any], None]) -> None:
+        try:
+            command(petition, self.clock.now())
+        except DomainError as error:
+            raise translate_domain_error(error, petition) from None
+
+    def _change(
+        self,
+        reference: str,
+        expected_version: int | None,
+        command: Callable[[Petition, Any], None],
+        also_save: tuple[Petition, ...] = (),
+    ) -> Outcome:
+        petition = self._load(reference)
+        check_version(petition, expected_version, petition.status)
+        self._apply(petition, command)
+        try:
+            position = self.log.save_or_conflict(petition, *also_save)
+        except errors.VersionConflictError as conflict:
+            current = self._load(reference)
+            conflict.current = {"state": current.status, "version": current.version}
+            raise
+        return Outcome(self._view(petition), position)
+
+    def _view(self, petition: Petition) -> dict[str, Any]:
+        return petition_view(petition)
+
+
+def petition_view(petition: Petition) -> dict[str, Any]:
+    return {
+        "id": petition.id,
+        "reference": petition.reference,
+        "version": petition.version,
+        "status": petition.status,
+        "allowed_steps": petition.allowed_steps,
+        "community_id": petition.community_id,
+        "contact_point_id": petition.contact_point_id,
+        "category": petition.category,
+        "channel": petition.channel,
+        "summary": petition.summary,
+        "details": petition.details,
+        "petitioner": petition.petitioner,
+        "received_by": petition.received_by,
+        "received_at": petition.received_at,
+        "due_date": petition.due_date,
+        "responsible_member_id": petition.responsible_member_id,
+        "plan": petition.plan,
+        "steps": petition.steps,
+        "overdue": petition.overdue,
+        "extensions": petition.extensions,
+        "outcome": petition.outcome,
+        "outcome_at": petition.outcome_at,
+        "matter_id": petition.matter_id,
+        "satisfaction": petition.satisfaction,
+        "reopened_count": petition.reopened_count,
+        "merged_into": petition.merged_into,
+        "duplicates": list(petition.duplicates),
+    }
+
+
+def _history_entry(event: Any) -> dict[str, Any]:
+    details = {k: v for k, v in event.__dict__.items() if k not in EVENT_FIELDS_NOT_SHOWN}
+    return {
+        "event": type(event).__name__,
+        "version": event.originator_version,
+        "actor": event.actor,
+        "at": event.at,
+        "details": details,
+    }
+
+
+def _clean_petitioner(petitioner: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not petitioner:
+        return None
+    cleaned = {k: v.strip() for k, v in petitioner.items() if isinstance(v, str) and v.strip()}
+    return cleaned or None
