@@ -92,7 +92,7 @@ def translate_domain_error(error: DomainError, aggregate: Any) -> errors.Service
 def check_version(aggregate: Any, expected_version: int | None, state: str) -> None:
     if expected_version is not None and expected_version != aggregate.version:
         raise errors.VersionConflictError(
-            f"this was changed since version {expected_version}; it is now at version "
-            f"{aggregate.version}",
+            f"you acted on version {expected_version}, but it is now at version {aggregate.version}: "
+            "reload and try again",
             {"state": state, "version": aggregate.version},
         )

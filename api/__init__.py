@@ -1,0 +1,57 @@
+"""The HTTP layer: Flask app factory, blueprints, schemas, error mapping, pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, send_from_directory
+from swagger_ui_bundle import swagger_ui_path
+
+from api import communities, petitions
+from api.errors import PetitionsApi, register_error_handlers
+from service.bootstrap import Services, bootstrap
+from service.settings import Settings
+
+DOCS_STATIC = "/api/docs/static/"
+
+
+def create_app(config: dict[str, Any] | None = None, services: Services | None = None) -> Flask:
+    """Builds the app. ``config`` may hold ``DATABASE_URL``; ``services`` may be given ready-built (tests)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(
+        API_TITLE="群众诉求办理 Petitions",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL=DOCS_STATIC,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        JSON_SORT_KEYS=False,
+        RUN_PROJECTIONS_IN_PROCESS=True,
+    )
+    app.config.update(config or {})
+    if services is None:
+        settings = (
+            Settings(database_url=app.config["DATABASE_URL"])
+            if app.config.get("DATABASE_URL")
+            else Settings.from_env(app.instance_path)
+        )
+        services = bootstrap(settings)
+    app.config["SECRET_KEY"] = services.settings.secret_key
+    app.extensions["petitions.services"] = services
+
+    api = PetitionsApi(app)
+    for blueprint in (petitions.blp, petitions.supervision, communities.blp):
+        api.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+    @app.get(f"{DOCS_STATIC}<path:filename>")
+    def swagger_ui_static(filename: str):  # type: ignore[no-untyped-def]
+        return send_from_directory(swagger_ui_path, filename)
+
+    @app.get("/healthz")
+    def healthz():  # type: ignore[no-untyped-def]
+        return {"status": "ok"}
+
+    return app

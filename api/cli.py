@@ -1,0 +1,80 @@
+"""The ``petitions`` console command."""
+
+from __future__ import annotations
+
+import click
+
+from service.bootstrap import bootstrap
+from service.demo import load_demo
+from service.settings import Settings
+
+
+@click.group()
+@click.option("--database-url", envvar="PETITIONS_DATABASE_URL", default=None,
+              help="sqlite:///file.db (default: instance/petitions.db) or postgresql://user@host:5432/db")
+@click.pass_context
+def main(context: click.Context, database_url: str | None) -> None:
+    """群众诉求办理 — petitions at the community reception desk."""
+    context.obj = Settings(database_url=database_url) if database_url else Settings.from_env()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, threads: int) -> None:
+    """Run the service (waitress), keeping the read models current in-process."""
+    from waitress import serve as waitress_serve
+
+    from api import create_app
+
+    services = bootstrap(settings)
+    app = create_app(services=services)
+    services.projections.catch_up()
+    services.projections.start()
+    click.echo(f"Serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
+    click.echo(f"Store: {_describe(settings)}")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="petitions")
+
+
+@main.command()
+@click.option("--petitions", default=320, show_default=True, type=int)
+@click.option("--months", default=5, show_default=True, type=int)
+@click.pass_obj
+def demo(settings: Settings, petitions: int, months: int) -> None:
+    """Load demo data: communities, members and petitions over past months."""
+    services = bootstrap(settings)
+    try:
+        if services.communities.list():
+            click.echo("The store has data already; demo data is loaded only into an empty store.")
+            return
+        with click.progressbar(length=1, label="Loading demo data") as bar:
+            report = load_demo(services, petitions=petitions, months=months)
+            bar.update(1)
+        services.projections.catch_up()
+        click.echo(f"{report.communities} communities, {report.members} members, {report.petitions} petitions:")
+        for status, count in sorted(report.by_status.items()):
+            click.echo(f"  {status:18} {count}")
+    finally:
+        services.close()
+
+
+@main.command()
+@click.pass_obj
+def tick(settings: Settings) -> None:
+    """Mark overdue, once, every deadlined petition whose due date has passed."""
+    services = bootstrap(settings)
+    try:
+        marked = services.tick()
+        click.echo(f"{len(marked)} petition(s) marked overdue" + (f": {', '.join(marked)}" if marked else ""))
+    finally:
+        services.close()
+
+
+def _describe(settings: Settings) -> str:
+    if settings.is_postgres:
+        return "PostgreSQL"
+    return settings.database_url.removeprefix("sqlite:///")
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Errors mapped to HTTP in one place, with one JSON shape:
+``{"error": code, "message": text, ...}`` plus ``fields`` (422) or ``state``,
+``allowed_steps`` and ``version`` (409)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from service import errors
+
+log = logging.getLogger(__name__)
+
+HTTP_ERROR_CODES = {
+    400: "bad_request", 401: "not_signed_in", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 412: "precondition_failed", 413: "too_large", 415: "unsupported_media_type",
+    422: "invalid_input", 428: "precondition_required", 429: "too_many_requests", 503: "unavailable",
+}
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": code, "message": message, **{k: v for k, v in extra.items() if v is not None}}
+
+
+def flatten_field_errors(messages: dict[str, Any]) -> dict[str, list[str]]:
+    """webargs groups errors by location (json, query, headers); fields are named by their path."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            flat[prefix or "_body"] = list(value)
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(f"{prefix}.{index}", inner)
+        else:
+            flat[prefix or "_body"] = [str(value)]
+
+    for location_errors in messages.values():
+        walk("", location_errors)
+    return flat
+
+
+class PetitionsApi(Api):
+    """flask-smorest's Api, answering HTTP errors in this service's one JSON shape."""
+
+    def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
+        code = error.code or 500
+        data = getattr(error, "data", None) or {}
+        if code == 422 and "messages" in data:
+            fields = flatten_field_errors(data["messages"])
+            body = error_body("invalid_input", _summary(fields), fields=fields)
+        else:
+            body = error_body(HTTP_ERROR_CODES.get(code, "error"), data.get("message") or error.description or "")
+        response = jsonify(body)
+        response.status_code = code
+        for name, value in (data.get("headers") or {}).items():
+            response.headers[name] = value
+        return response
+
+
+def _summary(fields: dict[str, list[str]]) -> str:
+    return "; ".join(f"{name}: {' '.join(problems)}" for name, problems in fields.items())
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(errors.InvalidInputError)
+    def invalid_input(error: errors.InvalidInputError):  # type: ignore[no-untyped-def]
+        return jsonify(error_body("invalid_input", error.message, fields=error.fields)), 422
+
+    @app.errorhandler(errors.NotFoundError)
+    def not_found(error: errors.NotFoundError):  # type: ignore[no-untyped-def]
+        return jsonify(error_body("not_found", error.message)), 404
+
+    @app.errorhandler(errors.IllegalStepError)
+    def illegal_step(error: errors.IllegalStepError):  # type: ignore[no-untyped-def]
+        body = error_body(
+            "illegal_step", error.message, state=error.state, allowed_steps=error.allowed_steps, version=error.version
+        )
+        return jsonify(body), 409
+
+    @app.errorhandler(errors.VersionConflictError)
+    def version_conflict(error: errors.VersionConflictError):  # type: ignore[no-untyped-def]
+        return jsonify(error_body("version_conflict", error.message, **error.current)), 409
+
+    @app.errorhandler(errors.ServiceError)
+    def service_error(error: errors.ServiceError):  # type: ignore[no-untyped-def]
+        log.warning("service error: %s", type(error).__name__)
+        return jsonify(error_body("conflict", error.message)), 409

@@ -1,0 +1,202 @@
+"""Every request and response body of the JSON API, as marshmallow schemas.
+
+They are also the single source of the OpenAPI document."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from service.vocabulary import (
+    CATEGORIES, CHANNELS, EXPLANATION_METHODS, EXPLANATION_REASONS, KINDS, MEMBER_ROLES, SATISFACTION, STATUSES,
+)
+
+Text = fields.String
+
+
+def required_text(max_length: int = 5000, **kwargs):  # type: ignore[no-untyped-def]
+    return fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+class PetitionerSchema(Schema):
+    name = Text(validate=validate.Length(max=50), metadata={"description": "姓名 (personal data)"})
+    phone = Text(validate=validate.Regexp(r"^\+?[0-9][0-9 -]{4,19}$", error="must be a phone number"))
+    address = Text(validate=validate.Length(max=200))
+
+
+class ReceiveSchema(Schema):
+    contact_point_id = required_text(60)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    summary = required_text(200, metadata={"description": "a short public summary, shown on the board"})
+    details = required_text(5000, metadata={"description": "the full details (staff only)"})
+    petitioner = fields.Nested(PetitionerSchema, allow_none=True, load_default=None,
+                               metadata={"description": "omit or null for an anonymous petition"})
+    received_by = required_text(60, metadata={"description": "the receiving member's id"})
+
+
+class ResolveOnSpotSchema(Schema):
+    action = required_text(metadata={"description": "what was done"})
+
+
+class PlanStepSchema(Schema):
+    due_date = fields.Date(required=True)
+    description = required_text(500)
+
+
+class SetDeadlineSchema(Schema):
+    working_days = fields.Integer(required=True, validate=validate.Range(min=1, max=365))
+    responsible_member_id = required_text(60)
+    plan = required_text()
+    steps = fields.List(fields.Nested(PlanStepSchema), load_default=list, validate=validate.Length(max=20))
+
+
+class ProgressSchema(Schema):
+    note = required_text()
+    completed_step = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+
+
+class ExtendDeadlineSchema(Schema):
+    working_days = fields.Integer(required=True, validate=validate.Range(min=1, max=365))
+    reason = fields.String(load_default="", validate=validate.Length(max=2000),
+                           metadata={"description": "required by the workflow: an extension without one is refused (409)"})
+
+
+class ResolveSchema(Schema):
+    outcome = required_text()
+
+
+class EscalateSchema(Schema):
+    reason = required_text()
+
+
+class ExplainSchema(Schema):
+    reason_category = fields.String(required=True, validate=validate.OneOf(EXPLANATION_REASONS))
+    explanation = required_text()
+    method = fields.String(required=True, validate=validate.OneOf(EXPLANATION_METHODS))
+    explained_on = fields.Date(load_default=None, metadata={"description": "defaults to today"})
+
+
+class FollowUpSchema(Schema):
+    satisfaction = fields.String(required=True, validate=validate.OneOf(SATISFACTION))
+    comment = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class WithdrawSchema(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class MergeSchema(Schema):
+    into = required_text(20, metadata={"description": "reference number of the petition this one duplicates"})
+
+
+class DueDateQuerySchema(Schema):
+    working_days = fields.Integer(required=True, validate=validate.Range(min=1, max=365))
+    start = fields.Date(load_default=None)
+
+
+class DueDateSchema(Schema):
+    start = fields.Date()
+    working_days = fields.Integer()
+    due_date = fields.Date()
+
+
+class PlanStepViewSchema(Schema):
+    due_date = fields.Date()
+    description = fields.String()
+    done = fields.Boolean()
+
+
+class PetitionSchema(Schema):
+    id = fields.UUID()
+    reference = fields.String()
+    version = fields.Integer()
+    status = fields.String(metadata={"enum": list(STATUSES)})
+    allowed_steps = fields.List(fields.String())
+    community_id = fields.UUID()
+    contact_point_id = fields.String()
+    category = fields.String()
+    channel = fields.String()
+    summary = fields.String()
+    details = fields.String()
+    petitioner = fields.Nested(PetitionerSchema, allow_none=True)
+    received_by = fields.String()
+    received_at = fields.DateTime()
+    due_date = fields.Date(allow_none=True)
+    responsible_member_id = fields.String(allow_none=True)
+    plan = fields.String()
+    steps = fields.List(fields.Nested(PlanStepViewSchema))
+    overdue = fields.Boolean()
+    extensions = fields.Integer()
+    outcome = fields.String()
+    outcome_at = fields.DateTime(allow_none=True)
+    matter_id = fields.UUID(allow_none=True)
+    satisfaction = fields.String(allow_none=True)
+    reopened_count = fields.Integer()
+    merged_into = fields.UUID(allow_none=True)
+    duplicates = fields.List(fields.UUID())
+    position = fields.Integer(metadata={"description": "log position of the last change (read-your-writes)"})
+
+
+class ReceiptSchema(PetitionSchema):
+    tracking_code = fields.String(metadata={"description": "give to the petitioner; it is not shown again"})
+
+
+class HistoryEntrySchema(Schema):
+    event = fields.String()
+    version = fields.Integer()
+    actor = fields.String()
+    at = fields.DateTime()
+    details = fields.Dict()
+
+
+class PetitionWithHistorySchema(PetitionSchema):
+    history = fields.List(fields.Nested(HistoryEntrySchema))
+
+
+class ContactPointSchema(Schema):
+    id = fields.String(dump_only=True)
+    name = required_text(60)
+    area = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class MemberSchema(Schema):
+    id = fields.String(dump_only=True)
+    name = required_text(50)
+    role = fields.String(required=True, validate=validate.OneOf(MEMBER_ROLES))
+    contact_point_id = fields.String(load_default=None, allow_none=True)
+
+
+class CommitteeRulesSchema(Schema):
+    quorum = fields.String(required=True, validate=validate.Regexp(r"^\d+/\d+$|^0$", error="must be a fraction such as 2/3"))
+    majority = fields.String(required=True, validate=validate.Regexp(r"^\d+/\d+$|^0$", error="must be a fraction such as 1/2"))
+
+
+class CommunityCreateSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$",
+                         error="must be 1 to 40 letters, digits, '-' or '_'"))
+    name = required_text(60)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+
+
+class CommunitySchema(Schema):
+    id = fields.UUID()
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    version = fields.Integer()
+    committee_rules = fields.Nested(CommitteeRulesSchema)
+    contact_points = fields.List(fields.Nested(ContactPointSchema))
+    members = fields.List(fields.Nested(MemberSchema))
+
+
+class TickResultSchema(Schema):
+    marked_overdue = fields.List(fields.String())
+
+
+class ProblemSchema(Schema):
+    error = fields.String(required=True)
+    message = fields.String(required=True)
+    fields_ = fields.Dict(data_key="fields")
+    state = fields.String()
+    allowed_steps = fields.List(fields.String())
+    version = fields.Integer()
