@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from datetime import date
+
 from flask import Flask, send_from_directory
+from flask.json.provider import DefaultJSONProvider
 from swagger_ui_bundle import swagger_ui_path
 
 from api import communities, petitions
@@ -15,9 +18,23 @@ from service.settings import Settings
 DOCS_STATIC = "/api/docs/static/"
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Dates as ISO 8601 everywhere (Flask's default is the HTTP date format); UTF-8 kept readable."""
+
+    ensure_ascii = False
+    sort_keys = False
+
+    @staticmethod
+    def default(o):  # type: ignore[no-untyped-def]
+        if isinstance(o, date):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
+
+
 def create_app(config: dict[str, Any] | None = None, services: Services | None = None) -> Flask:
     """Builds the app. ``config`` may hold ``DATABASE_URL``; ``services`` may be given ready-built (tests)."""
     app = Flask(__name__, instance_relative_config=True)
+    app.json = JSONProvider(app)
     app.config.update(
         API_TITLE="群众诉求办理 Petitions",
         API_VERSION="1",

@@ -1,8 +1,10 @@
 """Working days on the mainland China calendar (chinesecalendar: public holidays
 and make-up working days as published by the State Council).
 
-Years the library has no data for yet fall back to Monday to Friday; the answer
-says so, so a deadline set that way can be stated as provisional."""
+Years the library has no data for yet (the State Council publishes each year's
+arrangement in the autumn before) fall back to Monday to Friday less the
+holidays fixed on the solar calendar; the answer says so, so a deadline set
+that way can be stated as provisional."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
+
+SOLAR_HOLIDAYS = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ def is_working_day(day: date) -> tuple[bool, bool]:
     try:
         return chinese_calendar.is_workday(day), False
     except NotImplementedError:
-        return day.weekday() < 5, True
+        return day.weekday() < 5 and (day.month, day.day) not in SOLAR_HOLIDAYS, True
 
 
 def add_working_days(start: date, working_days: int) -> DueDate:

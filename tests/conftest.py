@@ -1,0 +1,76 @@
+"""Fixtures shared by every test: the store (SQLite by default, PostgreSQL when
+TEST_DATABASE_URL says so), a movable clock, the services and the HTTP client."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+
+import psycopg
+import pytest
+
+from service.bootstrap import Services, bootstrap
+from service.clock import CHINA, ManualClock
+from service.settings import Settings
+
+START = datetime(2026, 9, 21, 9, 30, tzinfo=CHINA)  # a Monday, shortly before National Day
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+@pytest.fixture
+def settings(tmp_path) -> Iterator[Settings]:
+    """A fresh, empty store for each test: a SQLite file, or a PostgreSQL schema dropped afterwards."""
+    url = _postgres_url()
+    if url is None:
+        yield Settings(database_url=f"sqlite:///{tmp_path / 'petitions.db'}")
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield Settings(database_url=f"{url}?schema={schema}")
+    finally:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def services(settings: Settings, clock: ManualClock) -> Iterator[Services]:
+    built = bootstrap(settings, clock)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def community(services: Services) -> dict:
+    """A community with two contact points, desk staff and a committee."""
+    services.communities.register(code="jinhua", name="金华社区", kind="community", actor="admin")
+    first = services.communities.add_contact_point("jinhua", name="第一网格", area="1-5栋", actor="admin")
+    second = services.communities.add_contact_point("jinhua", name="第二网格", area="6-9栋", actor="admin")
+    desk = services.communities.add_member("jinhua", name="王芳", role="desk_staff", contact_point_id=first["id"], actor="admin")
+    handler = services.communities.add_member("jinhua", name="李强", role="grid_member", contact_point_id=second["id"], actor="admin")
+    return {"code": "jinhua", "contact_point": first["id"], "other_contact_point": second["id"],
+            "desk": desk["id"], "handler": handler["id"]}
+
+
+@pytest.fixture
+def app(services: Services):
+    from api import create_app
+
+    return create_app({"TESTING": True}, services=services)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
