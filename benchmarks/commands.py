@@ -1,0 +1,158 @@
+"""Commands per second for receive → deadline → resolve → follow-up, through the
+service and through HTTP, beside the raw eventsourcing get-and-save rate, all
+measured in the same run on the same store.
+
+    python benchmarks/commands.py [--cycles 300] [--database-url postgresql://postgres@127.0.0.1:5432/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import socket
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psycopg  # noqa: E402
+from eventsourcing.application import Application  # noqa: E402
+from eventsourcing.domain import Aggregate, event  # noqa: E402
+from waitress.server import create_server  # noqa: E402
+
+from api import create_app  # noqa: E402
+from service.bootstrap import bootstrap  # noqa: E402
+from service.settings import Settings  # noqa: E402
+
+
+class Counter(Aggregate):
+    @event("Created")
+    def __init__(self) -> None:
+        self.count = 0
+
+    @event("Incremented")
+    def increment(self, by: int) -> None:
+        self.count += by
+
+
+class Raw(Application):
+    name = "RawBaseline"
+
+
+def raw_rate(settings: Settings, operations: int) -> float:
+    app = Raw(env=settings.event_store_env())
+    ids = []
+    for _ in range(50):
+        counter = Counter()
+        app.save(counter)
+        ids.append(counter.id)
+    started = time.perf_counter()
+    for n in range(operations):
+        counter = app.repository.get(ids[n % len(ids)])
+        counter.increment(by=1)
+        app.save(counter)
+    elapsed = time.perf_counter() - started
+    app.close()
+    return operations / elapsed
+
+
+def setup_community(services) -> tuple[str, str]:
+    services.communities.register(code="bench", name="基准社区", kind="community", actor="admin")
+    point = services.communities.add_contact_point("bench", name="第一网格", area="", actor="admin")
+    member = services.communities.add_member("bench", name="王芳", role="desk_staff",
+                                             contact_point_id=point["id"], actor="admin")
+    return point["id"], member["id"]
+
+
+def service_rate(services, point: str, member: str, cycles: int) -> float:
+    desk = services.petitions
+    started = time.perf_counter()
+    for _ in range(cycles):
+        outcome, _ = desk.receive(contact_point_id=point, category="sanitation", channel="desk", summary="垃圾清运",
+                                  details="门口垃圾未清运", petitioner={"name": "张三"}, received_by=member, actor=member)
+        reference = outcome.petition["reference"]
+        desk.set_deadline(reference, working_days=5, responsible_member_id=member, plan="联系物业", steps=None,
+                          actor=member)
+        desk.resolve(reference, outcome="已清运", actor=member)
+        desk.follow_up(reference, satisfaction="satisfied", comment="", actor=member)
+    return cycles * 4 / (time.perf_counter() - started)
+
+
+def http_rate(services, point: str, member: str, cycles: int) -> float:
+    app = create_app(services=services)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    headers = {"Content-Type": "application/json", "X-Actor": member}
+
+    def post(path: str, body: dict) -> dict:
+        connection.request("POST", path, json.dumps(body), headers)
+        response = connection.getresponse()
+        payload = json.loads(response.read())
+        if response.status >= 300:
+            raise RuntimeError(f"{path}: {response.status} {payload}")
+        return payload
+
+    started = time.perf_counter()
+    for _ in range(cycles):
+        reference = post("/api/petitions", {
+            "contact_point_id": point, "category": "sanitation", "channel": "desk", "summary": "垃圾清运",
+            "details": "门口垃圾未清运", "petitioner": {"name": "张三"}, "received_by": member})["reference"]
+        post(f"/api/petitions/{reference}/deadline", {"working_days": 5, "responsible_member_id": member,
+                                                      "plan": "联系物业"})
+        post(f"/api/petitions/{reference}/resolve", {"outcome": "已清运"})
+        post(f"/api/petitions/{reference}/follow-up", {"satisfaction": "satisfied"})
+    elapsed = time.perf_counter() - started
+    connection.close()
+    server.close()
+    return cycles * 4 / elapsed
+
+
+def fresh_settings(database_url: str | None) -> tuple[Settings, callable]:
+    if not database_url:
+        folder = tempfile.mkdtemp(prefix="petitions-bench-")
+        return Settings(database_url=f"sqlite:///{folder}/bench.db"), lambda: None
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+
+    def drop() -> None:
+        with psycopg.connect(database_url, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+    return Settings(database_url=f"{database_url}?schema={schema}"), drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cycles", type=int, default=300, help="petitions taken through the 4 commands")
+    parser.add_argument("--database-url", default=None, help="postgresql://… (default: a fresh SQLite file)")
+    args = parser.parse_args()
+    settings, drop = fresh_settings(args.database_url)
+    try:
+        store = "PostgreSQL" if settings.is_postgres else "SQLite"
+        raw = raw_rate(settings, args.cycles * 4)
+        services = bootstrap(settings)
+        point, member = setup_community(services)
+        through_service = service_rate(services, point, member, args.cycles)
+        through_http = http_rate(services, point, member, args.cycles)
+        services.close()
+        print(f"store: {store}; {args.cycles} petitions × 4 commands (receive, deadline, resolve, follow-up), one client")
+        print(f"  raw eventsourcing get+save    {raw:8.0f} /s   1.00")
+        print(f"  service commands              {through_service:8.0f} /s   {through_service / raw:.2f} of raw")
+        print(f"  HTTP commands (waitress)      {through_http:8.0f} /s   {through_http / raw:.2f} of raw")
+    finally:
+        drop()
+
+
+if __name__ == "__main__":
+    main()
