@@ -15,6 +15,13 @@ from service.eventstore import EventLog, translate_domain_error
 
 
 class Communities:
+    PERMISSIONS = {
+        "get": "community.read", "list": "community.read",
+        "register": "community.manage", "add_contact_point": "community.manage", "add_member": "community.manage",
+        "set_committee_rules": "community.manage",
+    }
+    COMMANDS = {"register", "add_contact_point", "add_member", "set_committee_rules"}
+
     def __init__(self, log: EventLog, clock: Clock) -> None:
         self.log = log
         self.clock = clock

@@ -47,6 +47,19 @@ class Outcome:
 
 
 class PetitionDesk:
+    PERMISSIONS = {
+        "get": "petition.read", "history": "petition.read", "due_date": "petition.read",
+        "receive": "petition.receive",
+        "resolve_on_spot": "petition.triage", "set_deadline": "petition.triage", "escalate": "petition.triage",
+        "explain": "petition.triage",
+        "record_progress": "petition.handle", "extend_deadline": "petition.handle", "resolve": "petition.handle",
+        "follow_up": "petition.follow_up", "withdraw": "petition.withdraw", "merge": "petition.merge",
+    }
+    COMMANDS = {
+        "receive", "resolve_on_spot", "set_deadline", "escalate", "explain", "record_progress", "extend_deadline",
+        "resolve", "follow_up", "withdraw", "merge",
+    }
+
     def __init__(self, log: EventLog, clock: Clock) -> None:
         self.log = log
         self.clock = clock

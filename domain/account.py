@@ -1,0 +1,146 @@
+"""Staff accounts and their roles. Password and token hashes are computed by the service."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import IllegalStepError, InvalidValueError
+
+NAMESPACE = uuid.UUID("3e0b4f57-9c6e-4b1e-8f0c-6d2a9b1c7e55")
+ROLES = (
+    "desk_staff", "handling_member", "committee_secretary", "committee_member", "leadership", "administrator",
+)
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
+
+
+def account_id(username: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"account/{username.lower()}")
+
+
+class Account(Aggregate):
+    class Registered(Aggregate.Created):
+        username: str
+        display_name: str
+        roles: list[str]
+        community_code: str | None
+        member_id: str | None
+        password_hash: str
+        actor: str
+        at: datetime
+
+    class PasswordChanged(Aggregate.Event):
+        password_hash: str
+        actor: str
+        at: datetime
+
+    class RolesChanged(Aggregate.Event):
+        roles: list[str]
+        actor: str
+        at: datetime
+
+    class Disabled(Aggregate.Event):
+        actor: str
+        at: datetime
+
+    class TokenIssued(Aggregate.Event):
+        token_hash: str
+        label: str
+        actor: str
+        at: datetime
+
+    class TokenRevoked(Aggregate.Event):
+        token_hash: str
+        actor: str
+        at: datetime
+
+    @staticmethod
+    def create_id(username: str, **_: Any) -> uuid.UUID:  # type: ignore[override]
+        return account_id(username)
+
+    @classmethod
+    def register(
+        cls, *, username: str, display_name: str, roles: list[str], community_code: str | None,
+        member_id: str | None, password_hash: str, actor: str, at: datetime,
+    ) -> Account:
+        if not USERNAME.fullmatch(username or ""):
+            raise InvalidValueError("username", "must be 2 to 32 lower-case letters, digits, '.', '-' or '_'")
+        if not (display_name or "").strip():
+            raise InvalidValueError("display_name", "must not be blank")
+        return cls(
+            username=username, display_name=display_name.strip(), roles=_checked_roles(roles),
+            community_code=community_code, member_id=member_id, password_hash=password_hash, actor=actor, at=at,
+        )
+
+    @event(Registered)
+    def __init__(
+        self, username: str, display_name: str, roles: list[str], community_code: str | None,
+        member_id: str | None, password_hash: str, actor: str, at: datetime,
+    ) -> None:
+        self.username = username
+        self.display_name = display_name
+        self.roles = list(roles)
+        self.community_code = community_code
+        self.member_id = member_id
+        self.password_hash = password_hash
+        self.active = True
+        self.token_hashes: list[str] = []
+
+    def change_password(self, *, password_hash: str, actor: str, at: datetime) -> None:
+        self._check_active()
+        self._password_changed(password_hash=password_hash, actor=actor, at=at)
+
+    @event(PasswordChanged)
+    def _password_changed(self, password_hash: str, actor: str, at: datetime) -> None:
+        self.password_hash = password_hash
+
+    def change_roles(self, *, roles: list[str], actor: str, at: datetime) -> None:
+        self._check_active()
+        self._roles_changed(roles=_checked_roles(roles), actor=actor, at=at)
+
+    @event(RolesChanged)
+    def _roles_changed(self, roles: list[str], actor: str, at: datetime) -> None:
+        self.roles = list(roles)
+
+    def disable(self, *, actor: str, at: datetime) -> None:
+        self._check_active()
+        self._disabled(actor=actor, at=at)
+
+    @event(Disabled)
+    def _disabled(self, actor: str, at: datetime) -> None:
+        self.active = False
+        self.token_hashes = []
+
+    def issue_token(self, *, token_hash: str, label: str, actor: str, at: datetime) -> None:
+        self._check_active()
+        self._token_issued(token_hash=token_hash, label=(label or "").strip()[:60], actor=actor, at=at)
+
+    @event(TokenIssued)
+    def _token_issued(self, token_hash: str, label: str, actor: str, at: datetime) -> None:
+        self.token_hashes.append(token_hash)
+
+    def revoke_token(self, *, token_hash: str, actor: str, at: datetime) -> None:
+        if token_hash not in self.token_hashes:
+            raise InvalidValueError("token", "is not a token of this account")
+        self._token_revoked(token_hash=token_hash, actor=actor, at=at)
+
+    @event(TokenRevoked)
+    def _token_revoked(self, token_hash: str, actor: str, at: datetime) -> None:
+        self.token_hashes.remove(token_hash)
+
+    def _check_active(self) -> None:
+        if not self.active:
+            raise IllegalStepError("this account is disabled", "disabled", [])
+
+
+def _checked_roles(roles: list[str]) -> list[str]:
+    if not roles:
+        raise InvalidValueError("roles", "name at least one role")
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise InvalidValueError("roles", f"unknown role(s): {', '.join(unknown)}; roles are: {', '.join(ROLES)}")
+    return sorted(set(roles), key=ROLES.index)
