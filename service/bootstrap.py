@@ -8,9 +8,11 @@ from projections import queries
 from projections.database import make_engine
 from projections.petitions import PetitionsProjection
 from projections.runner import ProjectionRunner
+from service.accounts import Accounts
 from service.clock import Clock, SystemClock
 from service.communities import Communities
 from service.eventstore import EventLog
+from service.permissions import Guarded, Principal
 from service.petitions import PetitionDesk
 from service.settings import Settings
 
@@ -23,10 +25,16 @@ class Services:
     projections: ProjectionRunner
     petitions: PetitionDesk = field(init=False)
     communities: Communities = field(init=False)
+    accounts: Accounts = field(init=False)
 
     def __post_init__(self) -> None:
         self.petitions = PetitionDesk(self.log, self.clock)
         self.communities = Communities(self.log, self.clock)
+        self.accounts = Accounts(self.log, self.clock)
+
+    def as_user(self, principal: Principal) -> UserServices:
+        """The use cases as one signed-in user may use them: checked against the permission matrix."""
+        return UserServices(self, principal)
 
     def tick(self) -> list[str]:
         """Marks overdue, once, every deadlined petition whose due date has passed."""
@@ -40,6 +48,18 @@ class Services:
         self.projections.stop()
         self.projections.engine.dispose()
         self.log.close()
+
+
+class UserServices:
+    def __init__(self, services: Services, principal: Principal) -> None:
+        self._services = services
+        self.principal = principal
+
+    def __getattr__(self, name: str) -> Guarded:
+        target = getattr(self._services, name)
+        if not hasattr(type(target), "PERMISSIONS"):
+            raise AttributeError(f"{name} is not a use case")
+        return Guarded(target, self.principal)
 
 
 def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Services:
