@@ -33,6 +33,7 @@ def serve(settings: Settings, host: str, port: int, threads: int) -> None:
     app = create_app(services=services)
     services.projections.catch_up()
     services.projections.start()
+    services.matter_outcomes.start()  # closed committee matters' outcomes reach their petitions
     click.echo(f"Serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
     click.echo(f"Store: {_describe(settings)}")
     waitress_serve(app, host=host, port=port, threads=threads, ident="petitions")

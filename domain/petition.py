@@ -124,6 +124,11 @@ class Petition(Aggregate):
         actor: str
         at: datetime
 
+    class LinkedToMatter(Aggregate.Event):
+        matter_id: uuid.UUID
+        actor: str
+        at: datetime
+
     class Explained(Aggregate.Event):
         reason_category: str
         explanation: str
@@ -411,6 +416,19 @@ class Petition(Aggregate):
     def _escalated(self, reason: str, actor: str, at: datetime) -> None:
         self.status = "escalated"
         self.overdue = False
+        self.matter_id = None  # a new escalation waits on a new committee matter
+
+    def link_to_matter(self, *, matter_id: uuid.UUID, actor: str, at: datetime) -> None:
+        """Records which committee matter this escalated petition waits on (the matter links it)."""
+        if self.status != "escalated":
+            self._refuse("only an escalated petition can wait on a committee matter")
+        if self.matter_id is not None:
+            self._refuse("this petition waits on a committee matter already")
+        self._linked_to_matter(matter_id=matter_id, actor=actor, at=at)
+
+    @event(LinkedToMatter)
+    def _linked_to_matter(self, matter_id: uuid.UUID, actor: str, at: datetime) -> None:
+        self.matter_id = matter_id
 
     def explain(
         self,

@@ -10,8 +10,10 @@ from projections.petitions import PetitionsProjection
 from projections.runner import ProjectionRunner
 from service.accounts import Accounts
 from service.clock import Clock, SystemClock
+from service.committee import Committee
 from service.communities import Communities
 from service.eventstore import EventLog
+from service.matter_outcomes import MatterOutcomes
 from service.permissions import Guarded, Principal
 from service.petitions import PetitionDesk
 from service.settings import Settings
@@ -26,18 +28,24 @@ class Services:
     petitions: PetitionDesk = field(init=False)
     communities: Communities = field(init=False)
     accounts: Accounts = field(init=False)
+    committee: Committee = field(init=False)
+    matter_outcomes: MatterOutcomes = field(init=False)
 
     def __post_init__(self) -> None:
         self.petitions = PetitionDesk(self.log, self.clock)
         self.communities = Communities(self.log, self.clock)
         self.accounts = Accounts(self.log, self.clock)
+        self.committee = Committee(self.log, self.clock)
+        self.matter_outcomes = MatterOutcomes(self.log, self.petitions)
 
     def as_user(self, principal: Principal) -> UserServices:
         """The use cases as one signed-in user may use them: checked against the permission matrix."""
         return UserServices(self, principal)
 
     def tick(self) -> list[str]:
-        """Marks overdue, once, every deadlined petition whose due date has passed."""
+        """Marks overdue, once, every deadlined petition whose due date has passed
+        (after carrying closed committee matters' outcomes to their petitions)."""
+        self.matter_outcomes.catch_up()
         self.projections.catch_up()
         today = self.clock.now().date()
         marked = self.petitions.mark_overdue(queries.past_deadline(self.projections.engine, today))
@@ -45,6 +53,7 @@ class Services:
         return marked
 
     def close(self) -> None:
+        self.matter_outcomes.stop()
         self.projections.stop()
         self.projections.engine.dispose()
         self.log.close()
