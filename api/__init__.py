@@ -10,7 +10,7 @@ from flask import Flask, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 from swagger_ui_bundle import swagger_ui_path
 
-from api import communities, petitions
+from api import committee, communities, petitions
 from api.errors import PetitionsApi, register_error_handlers
 from service.bootstrap import Services, bootstrap
 from service.settings import Settings
@@ -59,7 +59,7 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
     app.extensions["petitions.services"] = services
 
     api = PetitionsApi(app)
-    for blueprint in (petitions.blp, petitions.supervision, communities.blp):
+    for blueprint in (petitions.blp, petitions.supervision, communities.blp, committee.blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
 

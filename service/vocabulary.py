@@ -1,6 +1,8 @@
 """The domain's fixed vocabularies, for the layers above the service."""
 
+from domain.account import ROLES
 from domain.community import KINDS, MEMBER_ROLES
+from domain.matter import CONSULTATION_OUTCOMES, DEFAULT_NOTICE_DAYS, MAX_NOTICE_DAYS, STAGES, STANCES
 from domain.petition import (
     CATEGORIES, CHANNELS, EXPLANATION_METHODS, EXPLANATION_REASONS, SATISFACTION, STEPS_BY_STATUS,
 )
@@ -9,5 +11,6 @@ STATUSES = tuple(STEPS_BY_STATUS)
 
 __all__ = [
     "CATEGORIES", "CHANNELS", "EXPLANATION_METHODS", "EXPLANATION_REASONS", "KINDS", "MEMBER_ROLES",
-    "SATISFACTION", "STATUSES",
+    "ROLES", "SATISFACTION", "STATUSES",
+    "CONSULTATION_OUTCOMES", "DEFAULT_NOTICE_DAYS", "MAX_NOTICE_DAYS", "STAGES", "STANCES",
 ]
