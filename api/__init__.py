@@ -12,6 +12,8 @@ from swagger_ui_bundle import swagger_ui_path
 
 from api import committee, communities, petitions
 from api.errors import PetitionsApi, register_error_handlers
+from api.pages import csrf, init_pages
+from api.pages.labels import label
 from service.bootstrap import Services, bootstrap
 from service.settings import Settings
 
@@ -46,6 +48,9 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
         MAX_CONTENT_LENGTH=1024 * 1024,
         JSON_SORT_KEYS=False,
         RUN_PROJECTIONS_IN_PROCESS=True,
+        BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     app.config.update(config or {})
     if services is None:
@@ -62,6 +67,11 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
     for blueprint in (petitions.blp, petitions.supervision, communities.blp, committee.blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
+    init_pages(app)
+    app.jinja_env.filters["label"] = label
+    for blueprint in app.blueprints.values():
+        if (blueprint.url_prefix or "").startswith("/api"):
+            csrf.exempt(blueprint)  # the JSON API takes bearer tokens, never cookies: no CSRF token needed
 
     @app.get(f"{DOCS_STATIC}<path:filename>")
     def swagger_ui_static(filename: str):  # type: ignore[no-untyped-def]

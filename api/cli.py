@@ -5,7 +5,10 @@ from __future__ import annotations
 import click
 
 from service.bootstrap import bootstrap
+from service import errors
 from service.demo import load_demo
+from service.demo_accounts import DEMO_ACCOUNTS, create_demo_accounts
+from service.permissions import SYSTEM
 from service.settings import Settings
 
 
@@ -53,10 +56,14 @@ def demo(settings: Settings, petitions: int, months: int) -> None:
         with click.progressbar(length=1, label="Loading demo data") as bar:
             report = load_demo(services, petitions=petitions, months=months)
             bar.update(1)
+        create_demo_accounts(services)
         services.projections.catch_up()
         click.echo(f"{report.communities} communities, {report.members} members, {report.petitions} petitions:")
         for status, count in sorted(report.by_status.items()):
             click.echo(f"  {status:18} {count}")
+        click.echo("Demo accounts (user name / password):")
+        for username, name, roles, *_, password in DEMO_ACCOUNTS:
+            click.echo(f"  {username:10} {password:22} {', '.join(roles)}")
     finally:
         services.close()
 
@@ -69,6 +76,39 @@ def tick(settings: Settings) -> None:
     try:
         marked = services.tick()
         click.echo(f"{len(marked)} petition(s) marked overdue" + (f": {', '.join(marked)}" if marked else ""))
+    finally:
+        services.close()
+
+
+@main.command("create-admin")
+@click.option("--username", prompt=True, default="admin", show_default=True)
+@click.option("--display-name", default="管理员 Administrator", show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.pass_obj
+def create_admin(settings: Settings, username: str, display_name: str, password: str) -> None:
+    """Create the first administrator account."""
+    services = bootstrap(settings)
+    try:
+        services.as_user(SYSTEM).accounts.register(
+            username=username, display_name=display_name, password=password, roles=["administrator"])
+        click.echo(f"Administrator {username} created. Sign in at /login.")
+    except errors.InvalidInputError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        services.close()
+
+
+@main.command("create-token")
+@click.argument("username")
+@click.option("--label", default="integration", show_default=True)
+@click.pass_obj
+def create_token(settings: Settings, username: str, label: str) -> None:
+    """Issue a bearer token for USERNAME's API integrations (printed once)."""
+    services = bootstrap(settings)
+    try:
+        click.echo(services.as_user(SYSTEM).accounts.issue_token(username, label=label))
+    except errors.ServiceError as error:
+        raise click.ClickException(error.message) from None
     finally:
         services.close()
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask_smorest import Blueprint, abort
 
 from api import schemas
-from api.context import current_actor, services
+from api.context import api_user
 
 blp = Blueprint("communities", __name__, url_prefix="/api/communities", description="社区 Communities, contact points, members")
 
@@ -17,7 +17,7 @@ blp = Blueprint("communities", __name__, url_prefix="/api/communities", descript
 @blp.response(200, schemas.CommunitySchema(many=True))
 def list_communities():  # type: ignore[no-untyped-def]
     """All communities served by this deployment"""
-    return services().communities.list()
+    return api_user().communities.list()
 
 
 @blp.route("", methods=["POST"])
@@ -26,7 +26,7 @@ def list_communities():  # type: ignore[no-untyped-def]
 @blp.alt_response(422, schema=schemas.ProblemSchema)
 def register_community(data: dict[str, Any]):  # type: ignore[no-untyped-def]
     """Register a community"""
-    return services().communities.register(actor=current_actor(), **data)
+    return api_user().communities.register(**data)
 
 
 @blp.route("/<code>", methods=["GET"])
@@ -34,14 +34,14 @@ def register_community(data: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.alt_response(404, schema=schemas.ProblemSchema)
 def get_community(code: str):  # type: ignore[no-untyped-def]
     """One community with its contact points, members and committee rules"""
-    return services().communities.get(code)
+    return api_user().communities.get(code)
 
 
 @blp.route("/<code>/contact-points", methods=["GET"])
 @blp.response(200, schemas.ContactPointSchema(many=True))
 def list_contact_points(code: str):  # type: ignore[no-untyped-def]
     """The community's contact points (联系点 / 网格)"""
-    return services().communities.get(code)["contact_points"]
+    return api_user().communities.get(code)["contact_points"]
 
 
 @blp.route("/<code>/contact-points", methods=["POST"])
@@ -50,14 +50,14 @@ def list_contact_points(code: str):  # type: ignore[no-untyped-def]
 @blp.alt_response(422, schema=schemas.ProblemSchema)
 def add_contact_point(data: dict[str, Any], code: str):  # type: ignore[no-untyped-def]
     """Add a contact point"""
-    return services().communities.add_contact_point(code, actor=current_actor(), **data)
+    return api_user().communities.add_contact_point(code, **data)
 
 
 @blp.route("/<code>/members", methods=["GET"])
 @blp.response(200, schemas.MemberSchema(many=True))
 def list_members(code: str):  # type: ignore[no-untyped-def]
     """The community's members"""
-    return services().communities.get(code)["members"]
+    return api_user().communities.get(code)["members"]
 
 
 @blp.route("/<code>/members", methods=["POST"])
@@ -66,7 +66,7 @@ def list_members(code: str):  # type: ignore[no-untyped-def]
 @blp.alt_response(422, schema=schemas.ProblemSchema)
 def add_member(data: dict[str, Any], code: str):  # type: ignore[no-untyped-def]
     """Add a member"""
-    return services().communities.add_member(code, actor=current_actor(), **data)
+    return api_user().communities.add_member(code, **data)
 
 
 @blp.route("/<code>/committee-rules", methods=["PUT"])
@@ -81,4 +81,4 @@ def set_committee_rules(data: dict[str, Any], code: str):  # type: ignore[no-unt
             rules[name] = Fraction(data[name])
         except ZeroDivisionError:
             abort(422, messages={"json": {name: ["a fraction cannot have 0 below the line"]}})
-    return services().communities.set_committee_rules(code, actor=current_actor(), **rules)
+    return api_user().communities.set_committee_rules(code, **rules)

@@ -1,30 +1,55 @@
-"""What a view needs from the request: the services, the acting user, the expected version."""
+"""What a view needs from the request: the services, the signed-in user, the expected version."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request, session
 from flask_smorest import abort
 
-from service.bootstrap import Services
+from service.bootstrap import Services, UserServices
+from service.permissions import Principal
 
-ACTOR_PATTERN = re.compile(r"^[\w.@-]{1,64}$")
+SESSION_KEY = "username"
 
 
 def services() -> Services:
     return current_app.extensions["petitions.services"]
 
 
+def current_principal() -> Principal | None:
+    """The user: from a bearer token (API integrations) or else the cookie session (pages)."""
+    if "principal" not in g:
+        g.principal = _from_bearer_token() if request.headers.get("Authorization") else _from_session()
+    return g.principal
+
+
+def _from_bearer_token() -> Principal | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return services().accounts.principal_for_token(token.strip())
+
+
+def _from_session() -> Principal | None:
+    username = session.get(SESSION_KEY)
+    return services().accounts.principal(username) if username else None
+
+
+def api_user() -> UserServices:
+    """The use cases as the caller of the JSON API may use them: 401 without a valid bearer token.
+    (Cookies are not accepted here, so the JSON API needs no CSRF token.)"""
+    principal = _from_bearer_token() if request.headers.get("Authorization") else None
+    if principal is None:
+        abort(401, message="sign in: send 'Authorization: Bearer <token>' (see `petitions create-token`)",
+              headers={"WWW-Authenticate": 'Bearer realm="petitions"'})
+    g.principal = principal
+    return services().as_user(principal)
+
+
 def current_actor() -> str:
-    """Who is acting. Until sign-in exists, the X-Actor header names the staff member."""
-    actor = request.headers.get("X-Actor", "").strip()
-    if not actor:
-        abort(401, message="say who is acting: the X-Actor header names the staff member")
-    if not ACTOR_PATTERN.match(actor):
-        abort(422, messages={"headers": {"X-Actor": ["must be 1 to 64 letters, digits, '.', '@', '-' or '_'"]}})
-    return actor
+    """The signed-in caller's user name (401 without one)."""
+    return api_user().principal.username
 
 
 def expected_version() -> int | None:

@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api import schemas
-from api.context import current_actor, expected_version, services, with_etag
+from api.context import api_user, expected_version, services, with_etag
 
 blp = Blueprint(
     "petitions", __name__, url_prefix="/api/petitions",
@@ -29,7 +29,7 @@ def _document_errors(func):  # type: ignore[no-untyped-def]
 @blp.alt_response(422, schema=schemas.ProblemSchema, description="invalid input")
 def receive(data: dict[str, Any]):  # type: ignore[no-untyped-def]
     """受理 Receive a petition; answers its reference number and the petitioner's tracking code"""
-    outcome, tracking_code = services().petitions.receive(actor=current_actor(), **data)
+    outcome, tracking_code = api_user().petitions.receive(**data)
     body, headers = with_etag(outcome.petition, outcome.position)
     headers["Location"] = f"/api/petitions/{body['reference']}"
     return {**body, "tracking_code": tracking_code}, 201, headers
@@ -40,15 +40,15 @@ def receive(data: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.alt_response(404, schema=schemas.ProblemSchema, description="no such petition")
 def get_petition(reference: str):  # type: ignore[no-untyped-def]
     """One petition: its state, deadline, allowed next steps and full history"""
-    desk = services().petitions
+    desk = api_user().petitions
     body, headers = with_etag(desk.get(reference))
     return {**body, "history": desk.history(reference)}, 200, headers
 
 
 def _command(path: str, schema: type, summary: str, action: str) -> None:
     def view(data: dict[str, Any], reference: str):  # type: ignore[no-untyped-def]
-        method = getattr(services().petitions, action)
-        outcome = method(reference, actor=current_actor(), expected_version=expected_version(), **data)
+        method = getattr(api_user().petitions, action)
+        outcome = method(reference, expected_version=expected_version(), **data)
         return with_etag(outcome.petition, outcome.position)
 
     view.__name__ = action
@@ -74,9 +74,7 @@ _command("withdraw", schemas.WithdrawSchema, "Withdraw at the petitioner's reque
 @blp.response(200, schemas.PetitionSchema)
 def merge(data: dict[str, Any], reference: str):  # type: ignore[no-untyped-def]
     """Merge this duplicate into another petition"""
-    outcome = services().petitions.merge(
-        reference, into_reference=data["into"], actor=current_actor(), expected_version=expected_version()
-    )
+    outcome = api_user().petitions.merge(reference, into_reference=data["into"], expected_version=expected_version())
     return with_etag(outcome.petition, outcome.position)
 
 
@@ -87,8 +85,7 @@ supervision = Blueprint("supervision", __name__, url_prefix="/api", description=
 @supervision.response(200, schemas.TickResultSchema)
 def tick():  # type: ignore[no-untyped-def]
     """Mark overdue, once, every deadlined petition whose due date has passed"""
-    current_actor()
-    return {"marked_overdue": services().tick()}
+    return {"marked_overdue": api_user().supervision.tick()}
 
 
 @supervision.route("/working-days/due-date", methods=["GET"])

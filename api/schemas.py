@@ -113,6 +113,7 @@ class PetitionSchema(Schema):
     status = fields.String(metadata={"enum": list(STATUSES)})
     allowed_steps = fields.List(fields.String())
     community_id = fields.UUID()
+    community_code = fields.String()
     contact_point_id = fields.String()
     category = fields.String()
     channel = fields.String()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from projections import queries
 from projections.database import make_engine
 from projections.petitions import PetitionsProjection
 from projections.runner import ProjectionRunner
@@ -17,6 +16,7 @@ from service.matter_outcomes import MatterOutcomes
 from service.permissions import Guarded, Principal
 from service.petitions import PetitionDesk
 from service.settings import Settings
+from service.supervision import Supervision
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Services:
     petitions: PetitionDesk = field(init=False)
     communities: Communities = field(init=False)
     accounts: Accounts = field(init=False)
+    supervision: Supervision = field(init=False)
     committee: Committee = field(init=False)
     matter_outcomes: MatterOutcomes = field(init=False)
 
@@ -35,6 +36,7 @@ class Services:
         self.petitions = PetitionDesk(self.log, self.clock)
         self.communities = Communities(self.log, self.clock)
         self.accounts = Accounts(self.log, self.clock)
+        self.supervision = Supervision(self.petitions, self.projections, self.clock)
         self.committee = Committee(self.log, self.clock)
         self.matter_outcomes = MatterOutcomes(self.log, self.petitions)
 
@@ -46,11 +48,7 @@ class Services:
         """Marks overdue, once, every deadlined petition whose due date has passed
         (after carrying closed committee matters' outcomes to their petitions)."""
         self.matter_outcomes.catch_up()
-        self.projections.catch_up()
-        today = self.clock.now().date()
-        marked = self.petitions.mark_overdue(queries.past_deadline(self.projections.engine, today))
-        self.projections.catch_up()
-        return marked
+        return self.supervision.tick()
 
     def close(self) -> None:
         self.matter_outcomes.stop()

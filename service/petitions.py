@@ -326,6 +326,7 @@ def petition_view(petition: Petition) -> dict[str, Any]:
         "status": petition.status,
         "allowed_steps": petition.allowed_steps,
         "community_id": petition.community_id,
+        "community_code": community_code_of(petition.contact_point_id),
         "contact_point_id": petition.contact_point_id,
         "category": petition.category,
         "channel": petition.channel,

@@ -71,6 +71,24 @@ def app(services: Services):
     return create_app({"TESTING": True}, services=services)
 
 
+ALL_ROLES = ["desk_staff", "handling_member", "committee_secretary", "committee_member", "leadership", "administrator"]
+
+
+def token_for(services: Services, username: str, roles: list[str], **account: str) -> str:
+    services.accounts.register(username=username, display_name=account.pop("display_name", username),
+                               password=f"{username}-password", roles=roles, actor="test", **account)
+    return services.accounts.issue_token(username, label="tests", actor="test")
+
+
 @pytest.fixture
-def client(app):
+def client(app, services):
+    """An API client signed in (bearer token) as wangfang, who holds every role."""
+    test_client = app.test_client()
+    token = token_for(services, "wangfang", ALL_ROLES, display_name="王芳")
+    test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return test_client
+
+
+@pytest.fixture
+def anonymous_client(app):
     return app.test_client()

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from service import errors
+from tests.conftest import token_for
 from tests.helpers import ACTOR, Desk, petition_fields
 
 TRIAGE = ["resolve_on_spot", "set_deadline", "escalate", "explain", "withdraw", "merge"]
@@ -63,11 +65,21 @@ class TestReceiving:
                                headers=ACTOR)
         assert response.json["fields"] == {"received_by": ["is not a member of this community"]}
 
-    def test_every_command_says_who_acts(self, client, community):
-        response = client.post("/api/petitions", json=petition_fields(community))
+    def test_every_command_needs_a_signed_in_caller(self, anonymous_client, community):
+        response = anonymous_client.post("/api/petitions", json=petition_fields(community))
         assert response.status_code == 401
         assert response.json == {"error": "not_signed_in",
-                                 "message": "say who is acting: the X-Actor header names the staff member"}
+                                 "message": "sign in: send 'Authorization: Bearer <token>' (see `petitions create-token`)"}
+        assert response.headers["WWW-Authenticate"] == 'Bearer realm="petitions"'
+
+    def test_a_role_that_may_not_receive_gets_403_and_nothing_changes(self, app, services, community):
+        leader = app.test_client()
+        leader.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + token_for(services, "zhao", ["leadership"])
+        response = leader.post("/api/petitions", json=petition_fields(community))
+        assert response.status_code == 403
+        assert response.json == {"error": "forbidden", "message": "zhao may not petition.receive"}
+        with pytest.raises(errors.NotFoundError):
+            services.petitions.get("2026-000001")
 
     def test_an_unknown_petition_is_404(self, client):
         response = client.get("/api/petitions/2026-999999")

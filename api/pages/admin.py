@@ -1,0 +1,31 @@
+"""The administrator's pages: staff accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from api.pages import run_step, signed_in
+from service.vocabulary import ROLES
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@signed_in
+def accounts():  # type: ignore[no-untyped-def]
+    field_errors: dict[str, list[str]] = {}
+    form = request.form
+    if request.method == "POST":
+        data = {
+            "username": form.get("username", ""), "display_name": form.get("display_name", ""),
+            "password": form.get("password", ""), "roles": form.getlist("roles"),
+            "community_code": form.get("community_code") or None, "member_id": form.get("member_id") or None,
+        }
+        field_errors = run_step(lambda: g.user.accounts.register(**data))
+        if not field_errors:
+            flash(_("Account %(username)s created.", username=data["username"]), "success")
+            return redirect(url_for("admin.accounts"))
+    communities = g.user.communities.list()
+    return render_template("admin/accounts.html", accounts=g.user.accounts.list(), roles=ROLES,
+                           communities=communities, errors=field_errors, form=form), (422 if field_errors else 200)

@@ -1,0 +1,166 @@
+"""The reception desk's pages: intake, a petition with its timeline and next steps, the receipt."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from api import schemas
+from api.context import services
+from api.pages import load_form, run_step, signed_in
+from service import errors
+from service.vocabulary import CATEGORIES, CHANNELS, EXPLANATION_METHODS, EXPLANATION_REASONS, SATISFACTION
+
+bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+STEP_FORMS: dict[str, tuple[str, type]] = {
+    "resolve_on_spot": ("resolve_on_spot", schemas.ResolveOnSpotSchema),
+    "set_deadline": ("set_deadline", schemas.SetDeadlineSchema),
+    "record_progress": ("record_progress", schemas.ProgressSchema),
+    "extend_deadline": ("extend_deadline", schemas.ExtendDeadlineSchema),
+    "resolve": ("resolve", schemas.ResolveSchema),
+    "escalate": ("escalate", schemas.EscalateSchema),
+    "explain": ("explain", schemas.ExplainSchema),
+    "follow_up": ("follow_up", schemas.FollowUpSchema),
+    "withdraw": ("withdraw", schemas.WithdrawSchema),
+    "merge": ("merge", schemas.MergeSchema),
+}
+
+
+def _community_code() -> str | None:
+    return g.user.principal.community_code
+
+
+def _choices() -> dict[str, Any]:
+    return {"categories": CATEGORIES, "channels": CHANNELS, "reasons": EXPLANATION_REASONS,
+            "methods": EXPLANATION_METHODS, "satisfactions": SATISFACTION}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@signed_in
+def intake():  # type: ignore[no-untyped-def]
+    communities = [c for c in g.user.communities.list() if not _community_code() or c["code"] == _community_code()]
+    form: dict[str, Any] = {
+        "contact_point_id": session.get("contact_point_id", ""), "channel": "desk", "category": "",
+        "received_by": g.user.principal.member_id or "",
+    }
+    field_errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        anonymous = form.pop("anonymous", None) == "on"
+        petitioner = {k: form.get(f"petitioner_{k}", "").strip() for k in ("name", "phone", "address")}
+        data = {k: form.get(k, "") for k in ("contact_point_id", "category", "channel", "summary", "details", "received_by")}
+        data["petitioner"] = None if anonymous else {k: v for k, v in petitioner.items() if v} or None
+        loaded, field_errors = load_form(schemas.ReceiveSchema(), data)
+        if loaded is not None:
+            receipt: dict[str, Any] = {}
+            field_errors = run_step(lambda: receipt.update(_receive(loaded)))
+            if not field_errors:
+                session["contact_point_id"] = loaded["contact_point_id"]
+                session["tracking_code"] = {"reference": receipt["reference"], "code": receipt["tracking_code"]}
+                flash(_("Received as %(reference)s.", reference=receipt["reference"]), "success")
+                return redirect(url_for("desk.petition", reference=receipt["reference"]))
+    return render_template("desk/intake.html", communities=communities, form=form, errors=field_errors, **_choices())
+
+
+def _receive(data: dict[str, Any]) -> dict[str, Any]:
+    outcome, tracking_code = g.user.petitions.receive(**data)
+    return {**outcome.petition, "tracking_code": tracking_code}
+
+
+@bp.get("/find")
+@signed_in
+def find():  # type: ignore[no-untyped-def]
+    reference = request.args.get("reference", "").strip()
+    if reference:
+        try:
+            g.user.petitions.get(reference)
+            return redirect(url_for("desk.petition", reference=reference))
+        except errors.NotFoundError:
+            flash(_("No petition has the reference number %(reference)s.", reference=reference), "error")
+    return render_template("desk/find.html", reference=reference)
+
+
+@bp.get("/petitions/<reference>")
+@signed_in
+def petition(reference: str):  # type: ignore[no-untyped-def]
+    return _petition_page(reference, {}, None)
+
+
+def _petition_page(reference: str, field_errors: dict[str, list[str]], failed_step: str | None, status: int = 200):  # type: ignore[no-untyped-def]
+    current = g.user.petitions.get(reference)
+    community = g.user.communities.get(current["community_code"])
+    members = {m["id"]: m for m in community["members"]}
+    points = {p["id"]: p for p in community["contact_points"]}
+    tracking = session.get("tracking_code") or {}
+    return render_template(
+        "desk/petition.html", petition=current, history=g.user.petitions.history(reference), members=members,
+        points=points, errors=field_errors, failed_step=failed_step, form=request.form,
+        tracking_code=tracking.get("code") if tracking.get("reference") == reference else None,
+        today=services().clock.now().date(), **_choices(),
+    ), status
+
+
+@bp.post("/petitions/<reference>/<step>")
+@signed_in
+def take_step(reference: str, step: str):  # type: ignore[no-untyped-def]
+    if step not in STEP_FORMS:
+        return _petition_page(reference, {}, None, 404)
+    method_name, schema = STEP_FORMS[step]
+    data = _step_data(step, request.form)
+    loaded, field_errors = load_form(schema(), data)
+    if loaded is not None:
+        version = request.form.get("version", type=int)
+        field_errors = run_step(
+            lambda: getattr(g.user.petitions, method_name)(reference, expected_version=version, **_step_args(step, loaded))
+        )
+        if not field_errors:
+            flash(_("Saved."), "success")
+            return redirect(url_for("desk.petition", reference=reference))
+    return _petition_page(reference, field_errors, step, 422)
+
+
+def _step_data(step: str, form: Any) -> dict[str, Any]:
+    data = {k: v for k, v in form.items() if k not in ("csrf_token", "version")}
+    if step == "set_deadline":
+        steps = []
+        for index in range(5):
+            due, text = form.get(f"step_{index}_due", ""), form.get(f"step_{index}_text", "").strip()
+            if due or text:
+                steps.append({"due_date": due, "description": text})
+            data.pop(f"step_{index}_due", None)
+            data.pop(f"step_{index}_text", None)
+        data["steps"] = steps
+    if step == "record_progress" and not data.get("completed_step"):
+        data["completed_step"] = None
+    if step == "explain" and not data.get("explained_on"):
+        data.pop("explained_on", None)
+    return data
+
+
+def _step_args(step: str, loaded: dict[str, Any]) -> dict[str, Any]:
+    if step == "merge":
+        return {"into_reference": loaded["into"]}
+    return loaded
+
+
+@bp.get("/petitions/<reference>/receipt")
+@signed_in
+def receipt(reference: str):  # type: ignore[no-untyped-def]
+    current = g.user.petitions.get(reference)
+    tracking = session.get("tracking_code") or {}
+    code = tracking.get("code") if tracking.get("reference") == reference else None
+    lookup_url = f"{request.host_url}lookup?reference={reference}"
+    if code:
+        lookup_url += f"&code={code}"
+    svg = io.BytesIO()
+    segno.make(lookup_url, error="m").save(svg, kind="svg", scale=4, xmldecl=False, svgns=True)
+    community = g.user.communities.get(current["community_code"])
+    return render_template("desk/receipt.html", petition=current, tracking_code=code, qr_svg=svg.getvalue().decode(),
+                           lookup_url=lookup_url, community=community)
+
+
