@@ -50,6 +50,8 @@ class Settings:
                 "POSTGRES_POOL_SIZE": "5",
                 "POSTGRES_MAX_OVERFLOW": "10",
                 "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+                # the library's recorder drops a tracking record given with events when db functions are on
+                "PROCESS_RECORDER_TOPIC": "service.recorders:PostgresProcessRecorder",
             }
             if self.postgres_schema:
                 env["POSTGRES_SCHEMA"] = self.postgres_schema
