@@ -8,7 +8,7 @@ from uuid import UUID
 from flask_smorest import Blueprint
 
 from api import committee_schemas as schemas
-from api.context import current_actor, expected_version, services, with_etag
+from api.context import api_user, expected_version, with_etag
 from api.schemas import ProblemSchema
 
 blp = Blueprint(
@@ -30,7 +30,7 @@ def _document_errors(func):  # type: ignore[no-untyped-def]
 @blp.response(200, schemas.MatterSummarySchema(many=True))
 def list_matters(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     """Matters, newest first; ?stage= and ?community= narrow the list"""
-    return services().committee.list(**query)
+    return api_user().committee.list(**query)
 
 
 @blp.route("", methods=["POST"])
@@ -40,7 +40,7 @@ def list_matters(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.alt_response(422, schema=ProblemSchema, description="invalid input")
 def open_matter(data: dict[str, Any]):  # type: ignore[no-untyped-def]
     """Open a matter from escalated petitions, or on the committee's own initiative (no petitions)"""
-    outcome = services().committee.open(actor=current_actor(), **data)
+    outcome = api_user().committee.open(**data)
     body, headers = with_etag(outcome.matter, outcome.position)
     headers["Location"] = f"/api/matters/{body['id']}"
     return body, 201, headers
@@ -51,7 +51,7 @@ def open_matter(data: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.alt_response(404, schema=ProblemSchema, description="no such matter")
 def get_matter(matter_id: UUID):  # type: ignore[no-untyped-def]
     """One matter: its stage, allowed next steps, every step's record and its full history"""
-    committee = services().committee
+    committee = api_user().committee
     body, headers = with_etag(committee.get(matter_id))
     return {**body, "history": committee.history(matter_id)}, 200, headers
 
@@ -61,7 +61,7 @@ def get_matter(matter_id: UUID):  # type: ignore[no-untyped-def]
 @blp.alt_response(404, schema=ProblemSchema, description="no such matter")
 def opinion_summary(matter_id: UUID):  # type: ignore[no-untyped-def]
     """一征 The opinions recorded so far, counted by stance"""
-    return services().committee.opinion_summary(matter_id)
+    return api_user().committee.opinion_summary(matter_id)
 
 
 @blp.route("/<uuid:matter_id>/solicitation/close", methods=["POST"])
@@ -69,16 +69,14 @@ def opinion_summary(matter_id: UUID):  # type: ignore[no-untyped-def]
 @blp.response(200, schemas.MatterSchema)
 def close_solicitation(matter_id: UUID):  # type: ignore[no-untyped-def]
     """一征 Close the solicitation (not before its window opens)"""
-    outcome = services().committee.close_solicitation(
-        matter_id, actor=current_actor(), expected_version=expected_version()
-    )
+    outcome = api_user().committee.close_solicitation(matter_id, expected_version=expected_version())
     return with_etag(outcome.matter, outcome.position)
 
 
 def _command(path: str, schema: type, summary: str, action: str) -> None:
     def view(data: dict[str, Any], matter_id: UUID):  # type: ignore[no-untyped-def]
-        method = getattr(services().committee, action)
-        outcome = method(matter_id, actor=current_actor(), expected_version=expected_version(), **data)
+        method = getattr(api_user().committee, action)
+        outcome = method(matter_id, expected_version=expected_version(), **data)
         return with_etag(outcome.matter, outcome.position)
 
     view.__name__ = action
