@@ -7,14 +7,14 @@ from typing import Any
 
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, gettext as _
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from marshmallow import Schema, ValidationError
 
 from api.auth import current_principal
 from api.errors import error_body
 from api.context import services
 from service import errors
-from service.permissions import PermissionDeniedError
+from service.permissions import PermissionDeniedError, require
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 csrf = CSRFProtect()
@@ -37,6 +37,10 @@ def init_pages(app: Flask) -> None:
     def page_context() -> dict[str, Any]:
         return {"principal": current_principal(), "languages": LANGUAGES, "current_lang": select_locale()}
 
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error: CSRFError):  # type: ignore[no-untyped-def]
+        return render_template("errors/csrf.html"), 400
+
     @app.errorhandler(PermissionDeniedError)
     def forbidden(error: PermissionDeniedError):  # type: ignore[no-untyped-def]
         if request.path.startswith("/api/"):
@@ -44,18 +48,24 @@ def init_pages(app: Flask) -> None:
         return render_template("errors/403.html", action=error.action), 403
 
 
-def signed_in(view):  # type: ignore[no-untyped-def]
-    """Pages need a signed-in user; the use cases are then those this user may use."""
+def signed_in(view=None, *, may: str | None = None):  # type: ignore[no-untyped-def]
+    """Pages need a signed-in user; the use cases are then those this user may use.
+    ``may`` names the action a page is for, so a role without it sees 403, not a form it cannot send."""
 
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
-        principal = current_principal()
-        if principal is None:
-            return redirect(url_for("signin.login", next=request.full_path))
-        g.user = services().as_user(principal)
-        return view(*args, **kwargs)
+    def decorate(inner):  # type: ignore[no-untyped-def]
+        @wraps(inner)
+        def wrapper(*args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+            principal = current_principal()
+            if principal is None:
+                return redirect(url_for("signin.login", next=request.full_path))
+            if may is not None:
+                require(principal, may)
+            g.user = services().as_user(principal)
+            return inner(*args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 def load_form(schema: Schema, data: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:

@@ -6,13 +6,13 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from api.pages import run_step, signed_in
-from service.vocabulary import ROLES
+from service.vocabulary import KINDS, MEMBER_ROLES, ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
-@signed_in
+@signed_in(may="account.manage")
 def accounts():  # type: ignore[no-untyped-def]
     field_errors: dict[str, list[str]] = {}
     form = request.form
@@ -29,3 +29,29 @@ def accounts():  # type: ignore[no-untyped-def]
     communities = g.user.communities.list()
     return render_template("admin/accounts.html", accounts=g.user.accounts.list(), roles=ROLES,
                            communities=communities, errors=field_errors, form=form), (422 if field_errors else 200)
+
+
+@bp.route("/communities", methods=["GET", "POST"])
+@signed_in(may="community.manage")
+def communities():  # type: ignore[no-untyped-def]
+    """Communities with their contact points and members; the administrator adds to them."""
+    field_errors: dict[str, list[str]] = {}
+    form = request.form
+    if request.method == "POST":
+        what = form.get("what")
+        if what == "community":
+            step = lambda: g.user.communities.register(  # noqa: E731
+                code=form.get("code", ""), name=form.get("name", ""), kind=form.get("kind", ""))
+        elif what == "contact_point":
+            step = lambda: g.user.communities.add_contact_point(  # noqa: E731
+                form.get("community", ""), name=form.get("name", ""), area=form.get("area", ""))
+        else:
+            step = lambda: g.user.communities.add_member(  # noqa: E731
+                form.get("community", ""), name=form.get("name", ""), role=form.get("role", ""),
+                contact_point_id=form.get("contact_point_id") or None)
+        field_errors = run_step(step)
+        if not field_errors:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.communities"))
+    return render_template("admin/communities.html", communities=g.user.communities.list(), kinds=KINDS,
+                           member_roles=MEMBER_ROLES, errors=field_errors, form=form), (422 if field_errors else 200)

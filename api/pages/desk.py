@@ -41,7 +41,7 @@ def _choices() -> dict[str, Any]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@signed_in
+@signed_in(may="petition.receive")
 def intake():  # type: ignore[no-untyped-def]
     communities = [c for c in g.user.communities.list() if not _community_code() or c["code"] == _community_code()]
     form: dict[str, Any] = {

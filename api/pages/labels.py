@@ -36,6 +36,9 @@ LABELS = {
     "MarkedOverdue": _l("Overdue"), "Resolved": _l("Resolved"), "Escalated": _l("Escalated to the committee"),
     "Explained": _l("Explained"), "FollowedUp": _l("Follow-up"), "Withdrawn": _l("Withdrawn"),
     "Merged": _l("Merged"), "DuplicateAbsorbed": _l("Duplicate merged in"), "LinkedToMatter": _l("Linked to a committee matter"),
+    # community kinds and member roles
+    "community": _l("Residents' community"), "village": _l("Village"),
+    "secretary": _l("Party secretary"), "grid_member": _l("Grid member"),
     # roles
     "desk_staff": _l("Desk staff"), "handling_member": _l("Handling member"),
     "committee_secretary": _l("Committee secretary"), "committee_member": _l("Committee member"),
