@@ -10,7 +10,7 @@ from flask import Flask, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 from swagger_ui_bundle import swagger_ui_path
 
-from api import committee, communities, petitions
+from api import board, committee, communities, petitions, reads
 from api.errors import PetitionsApi, register_error_handlers
 from api.pages import csrf, init_pages
 from api.pages.labels import label
@@ -66,6 +66,9 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
     api = PetitionsApi(app)
     for blueprint in (petitions.blp, petitions.supervision, communities.blp, committee.blp):
         api.register_blueprint(blueprint)
+    for blueprint in (board.blp, reads.desk, reads.agenda, reads.ledger):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(board.pages)
     register_error_handlers(app)
     init_pages(app)
     app.jinja_env.filters["label"] = label

@@ -1,11 +1,22 @@
-"""One row per petition: what the desk worklist, the board and the ledgers read."""
+"""One row per petition, its public steps, and monthly counts: what the desk worklist,
+the petitioner's lookup, the board and the ledgers read.
+
+The counts (``rm_petition_counts``) are kept per community, contact point,
+member and month, as the events happen: overdue is counted once, in the month
+it was recorded; a dissatisfied follow-up counts as reopened in its month and
+takes its outcome out of the on-time figures of the month it was counted in.
+Outcomes are attributed to the member handling the petition: the responsible
+member once a deadline is set, else the member who received it."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Connection, Date, DateTime, Integer, String, Table, Text, select, update
+from sqlalchemy import (
+    Boolean, Column, Connection, Date, DateTime, Index, Integer, PrimaryKeyConstraint, String, Table, Text, select, update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.petition import Petition
 from projections.runner import metadata
@@ -38,8 +49,13 @@ petitions = Table(
     Column("petitioner_masked", String(40)),
     Column("petitioner_name", String(100)),
     Column("petitioner_phone", String(40), index=True),
+    Column("tracking_code_hash", String(64), nullable=False),
+    Column("handler_member_id", String(60), index=True, nullable=False),
+    Column("missed_deadline", Boolean, nullable=False, default=False),
+    Column("outcome_month", String(7)),
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_rm_petitions_board", "community_id", "status", "due_date"),
 )
 
 petition_steps = Table(
@@ -50,6 +66,23 @@ petition_steps = Table(
     Column("event", String(40), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("public_note", Text, nullable=False, default=""),
+)
+
+COUNTS = (
+    "received", "resolved_on_spot", "resolved", "resolved_on_time", "resolved_late", "escalated", "explained",
+    "withdrawn", "merged", "overdue", "outcomes", "outcomes_on_time", "followed_up", "satisfied",
+    "basically_satisfied", "dissatisfied", "reopened",
+)
+
+petition_counts = Table(
+    "rm_petition_counts",
+    metadata,
+    Column("community_id", String(36), nullable=False),
+    Column("contact_point_id", String(60), nullable=False),
+    Column("member_id", String(60), nullable=False),
+    Column("month", String(7), nullable=False),
+    *(Column(name, Integer, nullable=False, default=0) for name in COUNTS),
+    PrimaryKeyConstraint("community_id", "month", "contact_point_id", "member_id"),
 )
 
 PUBLIC_NOTES = {
@@ -76,19 +109,26 @@ def mask_name(name: str | None) -> str | None:
 
 class PetitionsProjection:
     name = "petitions"
-    tables = (petitions, petition_steps)
+    tables = (petitions, petition_steps, petition_counts)
+    event_classes = tuple(
+        cls for cls in vars(Petition).values() if isinstance(cls, type) and issubclass(cls, Petition.Event)
+    )
 
     def apply(self, connection: Connection, event: Any, position: int) -> None:
         handler = getattr(self, f"_on_{type(event).__name__}", None)
         if handler is None or not isinstance(event, Petition.Event):
             return
         row_id = str(event.originator_id)
-        values = handler(connection, event, row_id) or {}
+        row = None if isinstance(event, Petition.Received) else _row(connection, row_id)
+        values, counts = handler(event, row)
         values.update(version=event.originator_version, updated_at=event.at)
         if isinstance(event, Petition.Received):
             connection.execute(petitions.insert().values(id=row_id, **values))
+            row = values
         else:
             connection.execute(update(petitions).where(petitions.c.id == row_id).values(**values))
+        for bucket, deltas in counts:
+            _count(connection, row, bucket or _month(event.at), deltas, values.get("handler_member_id"))
         note = PUBLIC_NOTES.get(type(event))
         if note is not None:
             connection.execute(
@@ -98,13 +138,16 @@ class PetitionsProjection:
                 )
             )
 
-    def _on_Received(self, c: Connection, e: Petition.Received, row_id: str) -> dict[str, Any]:
+    # Each handler answers the row's new values and the counts to add: (month or None for the event's, deltas).
+
+    def _on_Received(self, e: Petition.Received, row: None) -> tuple[dict[str, Any], list]:
         petitioner = e.petitioner or {}
         return {
             "reference": e.reference,
             "community_id": str(e.community_id),
             "contact_point_id": e.contact_point_id,
             "received_by": e.received_by,
+            "handler_member_id": e.received_by,
             "category": e.category,
             "channel": e.channel,
             "summary": e.summary,
@@ -112,65 +155,110 @@ class PetitionsProjection:
             "received_at": e.at,
             "overdue": False,
             "was_overdue": False,
+            "missed_deadline": False,
             "extensions": 0,
             "escalated": False,
             "reopened_count": 0,
             "petitioner_masked": mask_name(petitioner.get("name")),
             "petitioner_name": petitioner.get("name"),
             "petitioner_phone": petitioner.get("phone"),
-        }
+            "tracking_code_hash": e.tracking_code_hash,
+        }, [(None, {"received": 1})]
 
-    def _on_ResolvedOnSpot(self, c: Connection, e: Petition.ResolvedOnSpot, row_id: str) -> dict[str, Any]:
-        return {"status": "resolved_on_spot", "outcome_kind": "resolved_on_spot", "outcome_at": e.at, "on_time": True}
+    def _on_ResolvedOnSpot(self, e: Petition.ResolvedOnSpot, row: Any) -> tuple[dict[str, Any], list]:
+        return {
+            "status": "resolved_on_spot", "outcome_kind": "resolved_on_spot", "outcome_at": e.at,
+            "outcome_month": _month(e.at), "on_time": True,
+        }, [(None, {"resolved_on_spot": 1, "outcomes": 1, "outcomes_on_time": 1})]
 
-    def _on_DeadlineSet(self, c: Connection, e: Petition.DeadlineSet, row_id: str) -> dict[str, Any]:
+    def _on_DeadlineSet(self, e: Petition.DeadlineSet, row: Any) -> tuple[dict[str, Any], list]:
         return {
             "status": "deadlined", "due_date": e.due_date, "responsible_member_id": e.responsible_member_id,
-            "overdue": False,
-        }
+            "handler_member_id": e.responsible_member_id, "overdue": False, "missed_deadline": False,
+        }, []
 
-    def _on_ProgressRecorded(self, c: Connection, e: Petition.ProgressRecorded, row_id: str) -> None:
-        return None
+    def _on_ProgressRecorded(self, e: Petition.ProgressRecorded, row: Any) -> tuple[dict[str, Any], list]:
+        return {}, []
 
-    def _on_DeadlineExtended(self, c: Connection, e: Petition.DeadlineExtended, row_id: str) -> dict[str, Any]:
-        return {"due_date": e.due_date, "extensions": petitions.c.extensions + 1, "overdue": False}
+    def _on_DeadlineExtended(self, e: Petition.DeadlineExtended, row: Any) -> tuple[dict[str, Any], list]:
+        return {"due_date": e.due_date, "extensions": row.extensions + 1, "overdue": False}, []
 
-    def _on_MarkedOverdue(self, c: Connection, e: Petition.MarkedOverdue, row_id: str) -> dict[str, Any]:
-        return {"overdue": True, "was_overdue": True}
+    def _on_MarkedOverdue(self, e: Petition.MarkedOverdue, row: Any) -> tuple[dict[str, Any], list]:
+        return {"overdue": True, "was_overdue": True, "missed_deadline": True}, [(None, {"overdue": 1})]
 
-    def _on_Resolved(self, c: Connection, e: Petition.Resolved, row_id: str) -> dict[str, Any]:
-        due = c.execute(select(petitions.c.due_date).where(petitions.c.id == row_id)).scalar()
+    def _on_Resolved(self, e: Petition.Resolved, row: Any) -> tuple[dict[str, Any], list]:
+        on_time = not row.missed_deadline and (e.matter_id is not None or _on_time(row.due_date, e.at.date()))
         return {
-            "status": "resolved", "outcome_kind": "resolved", "outcome_at": e.at, "overdue": False,
-            "on_time": _on_time(due, e.at.date()),
-            "matter_id": str(e.matter_id) if e.matter_id else None,
-        }
+            "status": "resolved", "outcome_kind": "resolved", "outcome_at": e.at, "outcome_month": _month(e.at),
+            "overdue": False, "on_time": on_time, "matter_id": str(e.matter_id) if e.matter_id else row.matter_id,
+        }, [(None, {
+            "resolved": 1, "outcomes": 1, "resolved_on_time" if on_time else "resolved_late": 1,
+            "outcomes_on_time": int(on_time),
+        })]
 
-    def _on_Escalated(self, c: Connection, e: Petition.Escalated, row_id: str) -> dict[str, Any]:
-        return {"status": "escalated", "escalated": True, "overdue": False}
+    def _on_Escalated(self, e: Petition.Escalated, row: Any) -> tuple[dict[str, Any], list]:
+        return {"status": "escalated", "escalated": True, "overdue": False, "matter_id": None}, [(None, {"escalated": 1})]
 
-    def _on_Explained(self, c: Connection, e: Petition.Explained, row_id: str) -> dict[str, Any]:
+    def _on_LinkedToMatter(self, e: Any, row: Any) -> tuple[dict[str, Any], list]:
+        return {"matter_id": str(e.matter_id)}, []
+
+    def _on_Explained(self, e: Petition.Explained, row: Any) -> tuple[dict[str, Any], list]:
+        on_time = not row.missed_deadline and (e.matter_id is not None or _on_time(row.due_date, e.explained_on))
         return {
-            "status": "explained", "outcome_kind": "explained", "outcome_at": e.at, "overdue": False,
-            "matter_id": str(e.matter_id) if e.matter_id else None,
-        }
+            "status": "explained", "outcome_kind": "explained", "outcome_at": e.at, "outcome_month": _month(e.at),
+            "overdue": False, "on_time": on_time, "matter_id": str(e.matter_id) if e.matter_id else row.matter_id,
+        }, [(None, {"explained": 1, "outcomes": 1, "outcomes_on_time": int(on_time)})]
 
-    def _on_FollowedUp(self, c: Connection, e: Petition.FollowedUp, row_id: str) -> dict[str, Any]:
-        if e.satisfaction == "dissatisfied":
-            return {
-                "status": "reopened", "satisfaction": e.satisfaction, "reopened_count": petitions.c.reopened_count + 1,
-                "due_date": None, "outcome_kind": None, "outcome_at": None, "on_time": False,
-            }
-        return {"status": "closed", "satisfaction": e.satisfaction}
+    def _on_FollowedUp(self, e: Petition.FollowedUp, row: Any) -> tuple[dict[str, Any], list]:
+        counts: list = [(None, {"followed_up": 1, e.satisfaction: 1})]
+        if e.satisfaction != "dissatisfied":
+            return {"status": "closed", "satisfaction": e.satisfaction}, counts
+        counts[0][1]["reopened"] = 1
+        if row.on_time:
+            # Dissatisfied: the outcome no longer counts as on time, in the month it was counted in.
+            taken_back = {"outcomes_on_time": -1}
+            if row.outcome_kind == "resolved":
+                taken_back.update(resolved_on_time=-1, resolved_late=1)
+            counts.append((row.outcome_month, taken_back))
+        return {
+            "status": "reopened", "satisfaction": e.satisfaction, "reopened_count": row.reopened_count + 1,
+            "due_date": None, "outcome_kind": None, "outcome_at": None, "outcome_month": None, "on_time": False,
+            "missed_deadline": False,
+        }, counts
 
-    def _on_Withdrawn(self, c: Connection, e: Petition.Withdrawn, row_id: str) -> dict[str, Any]:
-        return {"status": "withdrawn", "overdue": False}
+    def _on_Withdrawn(self, e: Petition.Withdrawn, row: Any) -> tuple[dict[str, Any], list]:
+        return {"status": "withdrawn", "overdue": False}, [(None, {"withdrawn": 1})]
 
-    def _on_Merged(self, c: Connection, e: Petition.Merged, row_id: str) -> dict[str, Any]:
-        return {"status": "merged", "overdue": False}
+    def _on_Merged(self, e: Petition.Merged, row: Any) -> tuple[dict[str, Any], list]:
+        return {"status": "merged", "overdue": False}, [(None, {"merged": 1})]
 
-    def _on_DuplicateAbsorbed(self, c: Connection, e: Petition.DuplicateAbsorbed, row_id: str) -> None:
-        return None
+    def _on_DuplicateAbsorbed(self, e: Petition.DuplicateAbsorbed, row: Any) -> tuple[dict[str, Any], list]:
+        return {}, []
+
+
+def _row(connection: Connection, row_id: str) -> Any:
+    return connection.execute(select(petitions).where(petitions.c.id == row_id)).one()
+
+
+def _month(moment: Any) -> str:
+    return moment.strftime("%Y-%m")
+
+
+def _count(connection: Connection, row: Any, month: str, deltas: dict[str, int], handler: str | None) -> None:
+    """Adds ``deltas`` to the counts of the petition's community, contact point and handling member for ``month``."""
+    get = row.get if isinstance(row, dict) else row._mapping.get
+    key = {
+        "community_id": get("community_id"), "contact_point_id": get("contact_point_id"),
+        "member_id": handler or get("handler_member_id"), "month": month,
+    }
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(petition_counts).values(**key, **{name: deltas.get(name, 0) for name in COUNTS})
+    connection.execute(
+        insert.on_conflict_do_update(
+            index_elements=["community_id", "month", "contact_point_id", "member_id"],
+            set_={name: petition_counts.c[name] + insert.excluded[name] for name in deltas},
+        )
+    )
 
 
 def _on_time(due: date | None, done: date) -> bool:

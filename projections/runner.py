@@ -1,19 +1,25 @@
 """Catches read models up with the event log.
 
-Each batch of events is applied to a projection's rows and its tracking position
-in one transaction, so a crash can neither apply an event twice nor skip one."""
+Each batch of events is applied to the projections' rows and their tracking
+positions in one transaction, so a crash can neither apply an event twice nor
+skip one: either the whole batch and the new positions commit, or nothing does.
+The tracking update is guarded by the position the batch started from, so two
+runners (``petitions serve`` and ``petitions project``) cannot both apply the
+same batch: the second one's transaction fails and rolls back."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, select, update
+from eventsourcing.persistence import ApplicationRecorder, Mapper
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from eventsourcing.persistence import ApplicationRecorder, Mapper
+log = logging.getLogger(__name__)
 
 metadata = MetaData()
 
@@ -28,8 +34,17 @@ tracking = Table(
 class Projection(Protocol):
     name: str
     tables: tuple[Table, ...]
+    event_classes: tuple[type, ...]
 
     def apply(self, connection: Connection, event: Any, position: int) -> None: ...
+
+
+class ConcurrentCatchUpError(Exception):
+    """Another runner moved a projection's position while this batch was applied; this batch rolls back."""
+
+
+def topic_of(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
 
 
 class ProjectionRunner:
@@ -48,57 +63,115 @@ class ProjectionRunner:
         self.mapper = mapper
         self.projections = list(projections)
         self.batch_size = batch_size
+        self._topics = {p.name: frozenset(topic_of(c) for c in p.event_classes) for p in self.projections}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.on_batch: Callable[[str, int], None] | None = None
 
     def create_tables(self) -> None:
+        """Creates missing tables. A read model whose stored tables differ from their definition
+        (an older version of it) is dropped and starts again from position 0: catch-up rebuilds it."""
+        existing = inspect(self.engine)
+        outdated = [
+            p for p in self.projections
+            if any(
+                existing.has_table(t.name)
+                and {c["name"] for c in existing.get_columns(t.name)} != {c.name for c in t.columns}
+                for t in p.tables
+            )
+        ]
+        for projection in outdated:
+            log.warning("read model %s changed shape: it is rebuilt from the log", projection.name)
+            metadata.drop_all(self.engine, tables=list(projection.tables))
         metadata.create_all(self.engine, tables=[tracking, *(t for p in self.projections for t in p.tables)])
         with self.engine.begin() as connection:
             for projection in self.projections:
                 _insert_ignore(connection, projection.name)
+            for projection in outdated:
+                connection.execute(update(tracking).where(tracking.c.projection == projection.name).values(position=0))
+
+    def projection(self, name: str) -> Projection:
+        for projection in self.projections:
+            if projection.name == name:
+                return projection
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.projections]
 
     def position(self, name: str) -> int:
         with self.engine.connect() as connection:
             return connection.execute(select(tracking.c.position).where(tracking.c.projection == name)).scalar_one()
 
+    def positions(self) -> dict[str, int]:
+        names = self.names
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(tracking.c.projection, tracking.c.position)).all()
+        return {name: position for name, position in rows if name in names}
+
     def lowest_position(self) -> int:
-        return min(self.position(p.name) for p in self.projections)
+        return min(self.positions().values(), default=0)
+
+    def last_position(self) -> int:
+        """The position of the last event in the log."""
+        return self.recorder.max_notification_id() or 0
 
     def catch_up(self, until: int | None = None) -> int:
-        """Applies every event recorded so far (or up to ``until``); answers how many it applied."""
-        applied = 0
-        with self._lock:
-            for projection in self.projections:
-                while True:
-                    count = self._apply_batch(projection, until)
-                    applied += count
-                    if count < self.batch_size:
-                        break
-        return applied
+        """Applies every event recorded so far (or up to ``until``); answers how many it read."""
+        return self._run(self.projections, until)
 
-    def _apply_batch(self, projection: Projection, until: int | None) -> int:
+    def _run(self, projections: list[Projection], until: int | None) -> int:
+        read = 0
+        with self._lock:
+            while True:
+                count = self._apply_batch(projections, until)
+                read += count
+                if count < self.batch_size:
+                    return read
+
+    def _apply_batch(self, projections: list[Projection], until: int | None) -> int:
+        """One transaction: the projections' positions, a batch of events from the lowest of them,
+        each event applied to every projection that has not had it yet, the new positions."""
         with self.engine.begin() as connection:
-            position = connection.execute(
-                select(tracking.c.position).where(tracking.c.projection == projection.name).with_for_update()
-            ).scalar_one()
-            if until is not None and position >= until:
+            names = [p.name for p in projections]
+            query = select(tracking.c.projection, tracking.c.position).where(tracking.c.projection.in_(names))
+            if connection.dialect.name == "postgresql":
+                query = query.with_for_update()
+            started = dict(connection.execute(query).all())
+            lowest = min(started.values())
+            if until is not None and lowest >= until:
                 return 0
             notifications = self.recorder.select_notifications(
-                position, self.batch_size, stop=until, inclusive_of_start=False
+                lowest, self.batch_size, stop=until, inclusive_of_start=False
             )
             for notification in notifications:
-                projection.apply(connection, self.mapper.to_domain_event(notification), notification.id)
+                wanting = [
+                    p for p in projections
+                    if started[p.name] < notification.id and notification.topic in self._topics[p.name]
+                ]
+                if not wanting:
+                    continue
+                event = self.mapper.to_domain_event(notification)
+                for projection in wanting:
+                    projection.apply(connection, event, notification.id)
             if notifications:
-                connection.execute(
-                    update(tracking)
-                    .where(tracking.c.projection == projection.name)
-                    .values(position=notifications[-1].id)
-                )
-                if self.on_batch:
-                    self.on_batch(projection.name, len(notifications))
-            return len(notifications)
+                last = notifications[-1].id
+                for name, position in started.items():
+                    if position >= last:
+                        continue
+                    moved = connection.execute(
+                        update(tracking)
+                        .where(tracking.c.projection == name, tracking.c.position == position)
+                        .values(position=last)
+                    ).rowcount
+                    if moved != 1:
+                        raise ConcurrentCatchUpError(f"projection {name} moved past {position} meanwhile")
+        if notifications and self.on_batch:
+            for name in names:
+                self.on_batch(name, len(notifications))
+        return len(notifications)
 
     def wait_for(self, position: int, timeout: float = 5.0) -> bool:
         """Read-your-writes: returns when every projection has applied ``position``."""
@@ -106,7 +179,10 @@ class ProjectionRunner:
         while True:
             if self.lowest_position() >= position:
                 return True
-            self.catch_up(until=position)
+            try:
+                self.catch_up(until=position)
+            except ConcurrentCatchUpError:
+                pass  # another runner is applying the same events: wait for it
             if self.lowest_position() >= position:
                 return True
             if time.monotonic() > deadline:
@@ -114,7 +190,9 @@ class ProjectionRunner:
             time.sleep(0.05)
 
     def rebuild(self, name: str, progress: Callable[[int], None] | None = None) -> int:
-        projection = next(p for p in self.projections if p.name == name)
+        """Empties a read model and builds it again from the whole log; answers how many events it read.
+        ``progress`` is called with the number of events of each batch."""
+        projection = self.projection(name)
         with self._lock:
             with self.engine.begin() as connection:
                 for table in reversed(projection.tables):
@@ -122,26 +200,36 @@ class ProjectionRunner:
                 connection.execute(update(tracking).where(tracking.c.projection == name).values(position=0))
             total = 0
             while True:
-                count = self._apply_batch(projection, None)
+                count = self._apply_batch([projection], None)
                 total += count
-                if progress:
+                if progress and count:
                     progress(count)
                 if count < self.batch_size:
                     return total
+
+    def follow(self, stop: threading.Event, interval: float = 0.5, on_error: Callable[[Exception], None] | None = None) -> None:
+        """Keeps catching up until ``stop`` is set. On PostgreSQL it wakes on the event store's
+        NOTIFY (LISTEN on its channel); elsewhere, and as a fallback, it polls every ``interval``."""
+        waiter = _Waiter(self.recorder, interval)
+        try:
+            while not stop.is_set():
+                try:
+                    self.catch_up()
+                except Exception as error:  # a failed batch rolled back whole; it is retried next round
+                    log.warning("projection catch-up failed (%s); retrying", type(error).__name__)
+                    if on_error:
+                        on_error(error)
+                    stop.wait(interval)
+                waiter.wait(stop)
+        finally:
+            waiter.close()
 
     def start(self, interval: float = 0.5) -> None:
         """Keeps the projections current from a background thread (the embedded default)."""
         if self._thread:
             return
-
-        def follow() -> None:
-            while not self._stop.wait(interval):
-                try:
-                    self.catch_up()
-                except Exception:  # noqa: BLE001 - a failed batch rolled back; retried next round
-                    time.sleep(interval)
-
-        self._thread = threading.Thread(target=follow, name="projections", daemon=True)
+        self._stop.clear()
+        self._thread = threading.Thread(target=self.follow, args=(self._stop, interval), name="projections", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -149,6 +237,41 @@ class ProjectionRunner:
         if self._thread:
             self._thread.join(timeout=5)
             self._thread = None
+
+
+class _Waiter:
+    """Waits for new events: LISTEN/NOTIFY where the recorder has a channel (PostgreSQL), else a poll interval."""
+
+    def __init__(self, recorder: ApplicationRecorder, interval: float) -> None:
+        self.interval = interval
+        self._connection: Any = None
+        channel = getattr(recorder, "channel_name", None)
+        datastore = getattr(recorder, "datastore", None)
+        if channel and datastore is not None and hasattr(datastore, "get_connection"):
+            try:
+                self._context = datastore.get_connection()
+                self._connection = self._context.__enter__()
+                self._connection.execute(f'LISTEN "{channel}"')
+                self._connection.commit()
+            except Exception as error:  # noqa: BLE001 - polling still works
+                log.warning("cannot LISTEN for new events (%s); polling instead", type(error).__name__)
+                self._connection = None
+
+    @property
+    def listening(self) -> bool:
+        return self._connection is not None
+
+    def wait(self, stop: threading.Event) -> None:
+        if self._connection is None:
+            stop.wait(self.interval)
+            return
+        for _ in self._connection.notifies(timeout=self.interval, stop_after=1):
+            break
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._context.__exit__(None, None, None)
+            self._connection = None
 
 
 def _insert_ignore(connection: Connection, name: str) -> None:

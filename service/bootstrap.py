@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from projections.database import make_engine
+from projections.communities import CommunitiesProjection
+from projections.matters import MattersProjection
 from projections.petitions import PetitionsProjection
 from projections.runner import ProjectionRunner
 from service.accounts import Accounts
@@ -15,6 +17,7 @@ from service.eventstore import EventLog
 from service.matter_outcomes import MatterOutcomes
 from service.permissions import Guarded, Principal
 from service.petitions import PetitionDesk
+from service.reads import Agenda, Ledger, PetitionerLookup, PublicBoard, Worklist
 from service.settings import Settings
 from service.supervision import Supervision
 
@@ -31,6 +34,11 @@ class Services:
     supervision: Supervision = field(init=False)
     committee: Committee = field(init=False)
     matter_outcomes: MatterOutcomes = field(init=False)
+    board: PublicBoard = field(init=False)
+    lookup: PetitionerLookup = field(init=False)
+    worklist: Worklist = field(init=False)
+    agenda: Agenda = field(init=False)
+    ledger: Ledger = field(init=False)
 
     def __post_init__(self) -> None:
         self.petitions = PetitionDesk(self.log, self.clock)
@@ -39,6 +47,11 @@ class Services:
         self.supervision = Supervision(self.petitions, self.projections, self.clock)
         self.committee = Committee(self.log, self.clock)
         self.matter_outcomes = MatterOutcomes(self.log, self.petitions)
+        self.board = PublicBoard(self.projections, self.clock)
+        self.lookup = PetitionerLookup(self.projections, self.clock)
+        self.worklist = Worklist(self.projections, self.clock)
+        self.agenda = Agenda(self.projections, self.clock)
+        self.ledger = Ledger(self.projections, self.clock)
 
     def as_user(self, principal: Principal) -> UserServices:
         """The use cases as one signed-in user may use them: checked against the permission matrix."""
@@ -69,10 +82,15 @@ class UserServices:
         return Guarded(target, self.principal)
 
 
+def read_models() -> list:
+    """Every read model, in the order they are caught up."""
+    return [CommunitiesProjection(), PetitionsProjection(), MattersProjection()]
+
+
 def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Services:
     settings = settings or Settings.from_env()
     log = EventLog(env=settings.event_store_env())
     engine = make_engine(settings.sqlalchemy_url(), settings.postgres_schema)
-    runner = ProjectionRunner(engine, log.recorder, log.mapper, [PetitionsProjection()])
+    runner = ProjectionRunner(engine, log.recorder, log.mapper, read_models())
     runner.create_tables()
     return Services(settings=settings, clock=clock or SystemClock(), log=log, projections=runner)

@@ -39,3 +39,27 @@ class VersionConflictError(ServiceError):
     def __init__(self, message: str, current: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.current = current or {}
+
+
+class TooManyAttemptsError(ServiceError):
+    """Too many wrong guesses in a row: the caller must wait ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class NotYetReadableError(ServiceError):
+    """The read models have not applied the change asked for (``after``) in time; try again shortly."""
+
+
+def store_unavailable_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions that mean the database cannot be reached right now (answered 503, retried later)."""
+    import sqlite3
+
+    import psycopg
+    import sqlalchemy.exc
+    from eventsourcing.persistence import InterfaceError, OperationalError
+
+    return (OperationalError, InterfaceError, sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
+            psycopg.OperationalError, sqlite3.OperationalError)

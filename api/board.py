@@ -1,0 +1,134 @@
+"""The public notice board (公开栏) and the petitioner's lookup: no sign-in, no personal data.
+
+JSON under /api/public/…; the wall-screen pages under /board."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint as PageBlueprint
+from flask import render_template, request
+from flask_smorest import Blueprint
+
+from api import read_schemas as rs
+from api import schemas
+from api.board_chart import monthly_chart
+from api.context import services
+
+blp = Blueprint(
+    "public", __name__, url_prefix="/api/public",
+    description="公开栏 Public board and petition lookup (no sign-in; no personal data)",
+)
+
+
+@blp.route("/board", methods=["GET"])
+@blp.response(200, rs.SummarySchema)
+def summary():  # type: ignore[no-untyped-def]
+    """公开栏汇总 Every community this month and this year, with the totals"""
+    return services().board.summary()
+
+
+@blp.route("/statistics", methods=["GET"])
+@blp.arguments(rs.MonthsQuerySchema, location="query")
+@blp.response(200, rs.StatisticsSchema)
+def all_statistics(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """月度统计 Monthly figures across all communities"""
+    return services().board.statistics(None, months=query["months"])
+
+
+@blp.route("/communities/<code>/board", methods=["GET"])
+@blp.arguments(rs.BoardQuerySchema, location="query")
+@blp.response(200, rs.BoardSchema)
+@blp.alt_response(404, schema=schemas.ProblemSchema, description="no such community")
+def community_board(query: dict[str, Any], code: str):  # type: ignore[no-untyped-def]
+    """公开栏 One community's board: statistics, resolutions, implementation, petitions in progress"""
+    return services().board.board(code, months=query["months"], per_page=query["per_page"])
+
+
+@blp.route("/communities/<code>/statistics", methods=["GET"])
+@blp.arguments(rs.MonthsQuerySchema, location="query")
+@blp.response(200, rs.StatisticsSchema)
+@blp.alt_response(404, schema=schemas.ProblemSchema, description="no such community")
+def statistics(query: dict[str, Any], code: str):  # type: ignore[no-untyped-def]
+    """月度统计 Monthly figures: received, on the spot, on time and late, escalated, explained, overdue, satisfaction"""
+    return services().board.statistics(code, months=query["months"])
+
+
+@blp.route("/communities/<code>/in-progress", methods=["GET"])
+@blp.arguments(rs.InProgressQuerySchema, location="query")
+@blp.response(200, rs.InProgressPageSchema)
+@blp.alt_response(404, schema=schemas.ProblemSchema, description="no such community")
+def in_progress(query: dict[str, Any], code: str):  # type: ignore[no-untyped-def]
+    """办理中 Petitions in progress: public summary, category, contact point, status, deadline"""
+    return services().board.in_progress(code, **query).as_dict()
+
+
+@blp.route("/communities/<code>/resolutions", methods=["GET"])
+@blp.arguments(rs.ResolutionsQuerySchema, location="query")
+@blp.response(200, rs.ResolutionPageSchema)
+@blp.alt_response(404, schema=schemas.ProblemSchema, description="no such community")
+def resolutions(query: dict[str, Any], code: str):  # type: ignore[no-untyped-def]
+    """决议公开 Disclosed resolutions: text, tally, date, days left of the notice period, objections"""
+    return services().board.resolutions(code, **query).as_dict()
+
+
+@blp.route("/communities/<code>/implementation", methods=["GET"])
+@blp.arguments(rs.PageQuerySchema, location="query")
+@blp.response(200, rs.ImplementationPageSchema)
+@blp.alt_response(404, schema=schemas.ProblemSchema, description="no such community")
+def implementation(query: dict[str, Any], code: str):  # type: ignore[no-untyped-def]
+    """实施结果公开 Implementation progress and disclosed results"""
+    return services().board.implementation(code, **query).as_dict()
+
+
+@blp.route("/lookup", methods=["POST"])
+@blp.arguments(rs.LookupRequestSchema)
+@blp.response(200, rs.LookupSchema)
+@blp.alt_response(404, schema=schemas.ProblemSchema, description="no petition has this number and code")
+@blp.alt_response(429, schema=schemas.ProblemSchema, description="too many wrong codes: wait Retry-After seconds")
+def lookup(data: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """查询 A petitioner looks up their petition by reference number and tracking code"""
+    return services().lookup.lookup(data["reference"], data["tracking_code"], client=request.remote_addr or "")
+
+
+# ---- pages ------------------------------------------------------------------------------------------
+
+pages = PageBlueprint("board", __name__, url_prefix="/board")
+
+STATUS = {
+    "received": ("已受理", "Received"), "reopened": ("重新办理", "Reopened"), "deadlined": ("限期办理", "Deadline set"),
+    "escalated": ("报党委研究", "With the committee"),
+}
+CATEGORY = {
+    "infrastructure": ("基础设施", "Infrastructure"), "sanitation": ("环境卫生", "Sanitation"),
+    "public_safety": ("公共安全", "Public safety"), "welfare": ("民生保障", "Welfare"),
+    "property": ("物业管理", "Property"), "neighbour_dispute": ("邻里纠纷", "Neighbours"), "land": ("土地", "Land"),
+    "employment": ("就业", "Employment"), "health": ("医疗卫生", "Health"), "other": ("其他", "Other"),
+}
+STAGE = {
+    "in_notice": ("公示中", "In notice"), "implementing": ("实施中", "Implementing"),
+    "implemented": ("已实施", "Implemented"), "closed": ("结果已公开", "Result disclosed"),
+    "consulting": ("重新商议", "Back to consultation"),
+}
+
+
+def _bilingual(table: dict[str, tuple[str, str]], key: str) -> tuple[str, str]:
+    return table.get(key, (key, key))
+
+
+@pages.route("", methods=["GET"])
+def board_index():  # type: ignore[no-untyped-def]
+    """Every community's figures, with links to their boards."""
+    summary = services().board.summary()
+    return render_template("board/index.html", summary=summary, refresh=60)
+
+
+@pages.route("/<code>", methods=["GET"])
+def board_page(code: str):  # type: ignore[no-untyped-def]
+    """The wall screen: large type, rotating sections, refreshing itself."""
+    board = services().board.board(code, months=12, per_page=12)
+    return render_template(
+        "board/wall.html", board=board, chart=monthly_chart(board["statistics"]["months"]),
+        status=lambda key: _bilingual(STATUS, key), category=lambda key: _bilingual(CATEGORY, key),
+        stage=lambda key: _bilingual(STAGE, key), rotate=min(max(request.args.get("rotate", 15, type=int) or 15, 5), 120), refresh=60,
+    )
