@@ -7,7 +7,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify
+import json
+
+from flask import Flask, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -69,7 +71,42 @@ def _summary(fields: dict[str, list[str]]) -> str:
     return "; ".join(f"{name}: {' '.join(problems)}" for name, problems in fields.items())
 
 
+RETRY_AFTER_SECONDS = 5
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+def check_json_body():  # type: ignore[no-untyped-def]
+    """Before a JSON API view: a body must be JSON, parse, and carry no NUL characters."""
+    if not request.path.startswith("/api/") or request.method not in BODY_METHODS:
+        return None
+    raw = request.get_data(cache=True)
+    if not raw:
+        return None
+    if request.mimetype != "application/json":
+        return jsonify(error_body("unsupported_media_type", "send JSON, with Content-Type: application/json")), 415
+    try:
+        json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        return jsonify(error_body("bad_request", f"the body is not valid JSON: {error}")), 400
+    if b"\\u0000" in raw.lower():
+        fields = {"_body": ["text must not contain NUL (U+0000) characters"]}
+        return jsonify(error_body("invalid_input", "_body: text must not contain NUL (U+0000) characters",
+                                  fields=fields)), 422
+    return None
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.before_request(check_json_body)
+
+    def store_unavailable(error: Exception):  # type: ignore[no-untyped-def]
+        log.warning("store unavailable: %s", type(error).__name__)
+        response = jsonify(error_body("unavailable", "the database cannot be reached; try again shortly"))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response, 503
+
+    for unavailable in errors.store_unavailable_errors():
+        app.register_error_handler(unavailable, store_unavailable)
+
     @app.errorhandler(errors.InvalidInputError)
     def invalid_input(error: errors.InvalidInputError):  # type: ignore[no-untyped-def]
         return jsonify(error_body("invalid_input", error.message, fields=error.fields)), 422

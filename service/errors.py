@@ -51,3 +51,15 @@ class TooManyAttemptsError(ServiceError):
 
 class NotYetReadableError(ServiceError):
     """The read models have not applied the change asked for (``after``) in time; try again shortly."""
+
+
+def store_unavailable_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions that mean the database cannot be reached right now (answered 503, retried later)."""
+    import sqlite3
+
+    import psycopg
+    import sqlalchemy.exc
+    from eventsourcing.persistence import InterfaceError, OperationalError
+
+    return (OperationalError, InterfaceError, sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
+            psycopg.OperationalError, sqlite3.OperationalError)
