@@ -75,6 +75,7 @@ class Committee:
             if wanted_community is not None and matter.community_id != wanted_community:
                 continue
             found.append(matter)
+        found.reverse()  # newest first, also among matters opened at the same moment
         found.sort(key=lambda m: m.opened_at, reverse=True)
         return [matter_summary(m) for m in found]
 
