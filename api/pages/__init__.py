@@ -6,7 +6,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import Babel, gettext as _
+from flask_babel import Babel, format_percent, gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from marshmallow import Schema, ValidationError
 
@@ -25,12 +25,13 @@ def select_locale() -> str:
 
 
 def init_pages(app: Flask) -> None:
-    from api.pages import admin, desk, signin
+    from api.pages import admin, desk, leadership, signin
 
     Babel(app, locale_selector=select_locale, default_locale="zh", default_translation_directories="translations")
     csrf.init_app(app)
+    app.jinja_env.filters["percentformat"] = format_percent
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    for blueprint in (signin.bp, desk.bp, admin.bp):
+    for blueprint in (signin.bp, desk.bp, admin.bp, leadership.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

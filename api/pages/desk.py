@@ -69,6 +69,7 @@ def intake():  # type: ignore[no-untyped-def]
 
 def _receive(data: dict[str, Any]) -> dict[str, Any]:
     outcome, tracking_code = g.user.petitions.receive(**data)
+    session["position"] = outcome.position
     return {**outcome.petition, "tracking_code": tracking_code}
 
 
@@ -115,9 +116,11 @@ def take_step(reference: str, step: str):  # type: ignore[no-untyped-def]
     loaded, field_errors = load_form(schema(), data)
     if loaded is not None:
         version = request.form.get("version", type=int)
-        field_errors = run_step(
-            lambda: getattr(g.user.petitions, method_name)(reference, expected_version=version, **_step_args(step, loaded))
-        )
+        def command() -> None:
+            outcome = getattr(g.user.petitions, method_name)(reference, expected_version=version, **_step_args(step, loaded))
+            session["position"] = outcome.position
+
+        field_errors = run_step(command)
         if not field_errors:
             flash(_("Saved."), "success")
             return redirect(url_for("desk.petition", reference=reference))
@@ -164,3 +167,26 @@ def receipt(reference: str):  # type: ignore[no-untyped-def]
                            lookup_url=lookup_url, community=community)
 
 
+
+
+@bp.get("/worklist")
+@signed_in(may="worklist.read")
+def worklist():  # type: ignore[no-untyped-def]
+    """Open petitions, the nearest deadline first; due-soon and overdue highlighted; search by reference, name or phone."""
+    args = request.args
+    community = g.user.principal.community_code or args.get("community") or None
+    text = args.get("q", "").strip()
+    page_number = max(args.get("page", 1, type=int) or 1, 1)
+    filters = {
+        "contact_point_id": args.get("contact_point_id") or None, "member_id": args.get("member_id") or None,
+        "overdue": True if args.get("overdue") == "1" else None,
+        "due_within": args.get("due_within", type=int) if args.get("due_within") else None,
+    }
+    if text:
+        listing = g.user.worklist.search(text, page=page_number, per_page=25, community=community,
+                                         after=session.get("position"))
+    else:
+        listing = g.user.worklist.worklist(page=page_number, per_page=25, community=community,
+                                           after=session.get("position"), **filters)
+    communities = [c for c in g.user.communities.list() if not community or c["code"] == community]
+    return render_template("desk/worklist.html", listing=listing, communities=communities, args=args, text=text)

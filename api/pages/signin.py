@@ -19,6 +19,8 @@ def home():  # type: ignore[no-untyped-def]
         return redirect(url_for("signin.login"))
     if principal.can("petition.receive"):
         return redirect(url_for("desk.intake"))
+    if principal.can("ledger.read") and not principal.can("worklist.read"):
+        return redirect(url_for("leadership.ledger"))
     if principal.can("account.manage"):
         return redirect(url_for("admin.accounts"))
     return redirect(url_for("desk.find"))
