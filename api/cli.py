@@ -25,8 +25,10 @@ def main(context: click.Context, database_url: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--projections/--no-projections", "run_projections", default=True, show_default=True,
+              help="keep the read models current in this process (off when `petitions project` runs them)")
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, threads: int) -> None:
+def serve(settings: Settings, host: str, port: int, threads: int, run_projections: bool) -> None:
     """Run the service (waitress), keeping the read models current in-process."""
     from waitress import serve as waitress_serve
 
@@ -34,8 +36,9 @@ def serve(settings: Settings, host: str, port: int, threads: int) -> None:
 
     services = bootstrap(settings)
     app = create_app(services=services)
-    services.projections.catch_up()
-    services.projections.start()
+    if run_projections:
+        services.projections.catch_up()
+        services.projections.start()
     services.matter_outcomes.start()  # closed committee matters' outcomes reach their petitions
     click.echo(f"Serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
     click.echo(f"Store: {_describe(settings)}")
@@ -109,6 +112,47 @@ def create_token(settings: Settings, username: str, label: str) -> None:
         click.echo(services.as_user(SYSTEM).accounts.issue_token(username, label=label))
     except errors.ServiceError as error:
         raise click.ClickException(error.message) from None
+    finally:
+        services.close()
+
+
+@main.command()
+@click.option("--interval", default=0.5, show_default=True, type=float,
+              help="seconds between looks at the log (PostgreSQL also wakes on the event store's NOTIFY)")
+@click.pass_obj
+def project(settings: Settings, interval: float) -> None:
+    """Keep the read models current as a process of its own, following new events until stopped."""
+    import signal
+    import threading
+
+    services = bootstrap(settings)
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        click.echo(f"Following the event log of {_describe(settings)}; read models: {', '.join(services.projections.names)}")
+        services.projections.follow(stop, interval)
+        click.echo(f"Stopped at position {services.projections.lowest_position()}.")
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        services.close()
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.pass_obj
+def rebuild(settings: Settings, name: str | None) -> None:
+    """Rebuild a read model (NAME, or every one) from the whole event log."""
+    services = bootstrap(settings)
+    try:
+        runner = services.projections
+        if name is not None and name not in runner.names:
+            raise click.BadParameter(f"no read model {name}; there are: {', '.join(runner.names)}", param_hint="NAME")
+        events = runner.last_position()
+        for each in [name] if name else runner.names:
+            with click.progressbar(length=events, label=f"{each:12}", show_pos=True) as bar:
+                count = runner.rebuild(each, progress=bar.update)
+            click.echo(f"{each}: rebuilt from {count} events")
     finally:
         services.close()
 

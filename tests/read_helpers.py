@@ -1,0 +1,58 @@
+"""Helpers for read-model tests: a store of their own (SQLite or PostgreSQL, as for every test),
+snapshots of the read models' tables, and the petitioners' personal data found in the log."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+from sqlalchemy import select
+
+from service.bootstrap import Services
+from service.settings import Settings
+from tests.conftest import _postgres_url
+
+
+@contextlib.contextmanager
+def fresh_settings(folder: Any) -> Iterator[Settings]:
+    """A new, empty store: a SQLite file in ``folder``, or a PostgreSQL schema dropped afterwards."""
+    url = _postgres_url()
+    if url is None:
+        yield Settings(database_url=f"sqlite:///{folder / 'petitions.db'}")
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield Settings(database_url=f"{url}?schema={schema}")
+    finally:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def snapshot(services: Services, name: str | None = None) -> dict[str, list[tuple]]:
+    """Every row of every read model's tables (or one read model's), in primary-key order."""
+    runner = services.projections
+    tables = [t for p in runner.projections if name in (None, p.name) for t in p.tables]
+    with runner.engine.connect() as connection:
+        return {
+            table.name: [tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key.columns))]
+            for table in tables
+        }
+
+
+def personal_data(services: Services) -> set[str]:
+    """Every petitioner's name, phone and address in the event log."""
+    found: set[str] = set()
+    for notification in services.log.recorder.select_notifications(1, 1_000_000, topics=[
+        "domain.petition:Petition.Received",
+    ]):
+        event = services.log.mapper.to_domain_event(notification)
+        for key in ("name", "phone", "address"):
+            value = (event.petitioner or {}).get(key)
+            if value:
+                found.add(value)
+    return found
