@@ -64,6 +64,9 @@ def demo(settings: Settings, petitions: int, months: int) -> None:
         click.echo(f"{report.communities} communities, {report.members} members, {report.petitions} petitions:")
         for status, count in sorted(report.by_status.items()):
             click.echo(f"  {status:18} {count}")
+        click.echo(f"{sum(report.matters.values())} committee matters (一征三议两公开), by stage:")
+        for stage, count in report.matters.items():
+            click.echo(f"  {stage:18} {count}")
         click.echo("Demo accounts (user name / password):")
         for username, name, roles, *_, password in DEMO_ACCOUNTS:
             click.echo(f"  {username:10} {password:22} {', '.join(roles)}")

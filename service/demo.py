@@ -16,6 +16,7 @@ from faker import Faker
 from service import errors
 from service.bootstrap import Services
 from service.clock import CHINA, ManualClock
+from service.demo_matters import load_demo_matters
 
 COMMUNITIES = [
     ("jinhua", "金华社区", "community", ["第一网格", "第二网格", "第三网格", "第四网格"]),
@@ -57,6 +58,7 @@ class DemoReport:
     members: int = 0
     petitions: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    matters: dict[str, int] = field(default_factory=dict)
 
 
 def load_demo(services: Services, petitions: int = 320, months: int = 5, seed: int = 2026) -> DemoReport:
@@ -79,6 +81,7 @@ def load_demo(services: Services, petitions: int = 320, months: int = 5, seed: i
     for moment in moments:
         clock.set(moment)
         _one_petition(demo, rng, fake, staff, end, report)
+    report.matters = load_demo_matters(demo, rng, fake, end - timedelta(days=30 * months), end)
     clock.set(end)
     demo.tick()
     report.petitions = petitions
