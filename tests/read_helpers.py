@@ -45,14 +45,16 @@ def snapshot(services: Services, name: str | None = None) -> dict[str, list[tupl
 
 
 def personal_data(services: Services) -> set[str]:
-    """Every petitioner's name, phone and address in the event log."""
+    """Every petitioner's name, phone and address in the event log, and the names of residents
+    who gave an opinion or an objection to a committee matter."""
     found: set[str] = set()
-    for notification in services.log.recorder.select_notifications(1, 1_000_000, topics=[
-        "domain.petition:Petition.Received",
+    for notification in services.log.recorder.select_notifications(1, 10_000_000, topics=[
+        "domain.petition:Petition.Received", "domain.matter:CommitteeMatter.OpinionRecorded",
+        "domain.matter:CommitteeMatter.ObjectionRecorded",
     ]):
         event = services.log.mapper.to_domain_event(notification)
-        for key in ("name", "phone", "address"):
-            value = (event.petitioner or {}).get(key)
-            if value:
-                found.add(value)
+        petitioner = getattr(event, "petitioner", None) or {}
+        values = [petitioner.get(key) for key in ("name", "phone", "address")]
+        values += [getattr(event, "resident", None), getattr(event, "objector", None)]
+        found.update(value for value in values if value)
     return found

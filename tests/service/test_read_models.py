@@ -12,7 +12,9 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from domain.matter import CommitteeMatter
 from domain.petition import OPEN_STATUSES, Petition
+from projections.matters import matters
 from projections.petitions import COUNTS, petitions
 from projections.queries import count_totals
 from service import errors
@@ -33,6 +35,9 @@ def demo(tmp_path_factory):
         services.projections.catch_up()
         yield services
         services.close()
+
+
+DISCLOSED_STAGES = ("in_notice", "implementing", "implemented", "closed")
 
 
 def all_petitions(services) -> list[Petition]:
@@ -124,6 +129,39 @@ class TestThePetitionsReadModel:
         for key, counter in expected.items():
             assert actual[key] == {name: counter[name] for name in COUNTS}, key
         assert sum(c["received"] for c in actual.values()) == 320
+
+
+class TestTheMattersReadModel:
+    def test_every_matter_row_agrees_with_its_aggregate(self, demo):
+        aggregates = [demo.log.repository.get(i) for i in demo.log.aggregate_ids_created_by(CommitteeMatter.Opened)]
+        with demo.projections.engine.connect() as connection:
+            rows = {r.id: r for r in connection.execute(select(matters))}
+        assert len(rows) == len(aggregates) > 5
+        assert {m.stage for m in aggregates} >= {"in_notice", "closed", "ended"}
+        disclosed = 0
+        for matter in aggregates:
+            row = rows[str(matter.id)]
+            assert (row.stage, row.stage_since, row.percent) == (matter.stage, matter.stage_since, matter.percent)
+            assert (row.petitions, row.opinions) == (len(matter.petitions), len(matter.opinions))
+            on_board = matter.current_disclosure if matter.stage in DISCLOSED_STAGES else None
+            disclosed += on_board is not None
+            assert row.disclosed_on == (on_board["disclosed_on"] if on_board else None)
+            assert row.notice_ends == (on_board["notice_ends"] if on_board else None)
+            assert row.resolution_text == (on_board["text"] if on_board else None)
+            assert row.objections == (
+                sum(o["disclosure_round"] == on_board["round"] for o in matter.objections) if on_board else 0)
+            assert row.result_text == (matter.result["text"] if matter.result else None)
+        assert demo.board.resolutions(None, per_page=100).total == disclosed
+        agenda = demo.agenda.agenda(per_page=100)
+        assert agenda["total"] == sum(not m.is_final for m in aggregates)
+        for stage in agenda["stages"]:
+            for item in stage["matters"]:
+                assert item["stage"] == stage["stage"] and "link_petitions" not in item["next_steps"]
+                if item["stage"] == "in_notice":
+                    assert item["next_step_on"] == item["notice_ends"] + timedelta(days=1)
+        implementation = demo.board.implementation(None, per_page=100).items
+        assert {i["matter_id"] for i in implementation} == {
+            str(m.id) for m in aggregates if m.stage in ("implementing", "implemented", "closed")}
 
 
 class TestTheBoard:
