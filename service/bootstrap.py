@@ -75,6 +75,10 @@ class UserServices:
         self._services = services
         self.principal = principal
 
+    def may(self, use_case: str, method: str) -> bool:
+        """Whether this user may call ``use_case.method`` (to offer only the steps they may take)."""
+        return self.principal.can(type(getattr(self._services, use_case)).PERMISSIONS[method])
+
     def __getattr__(self, name: str) -> Guarded:
         target = getattr(self._services, name)
         if not hasattr(type(target), "PERMISSIONS"):

@@ -29,8 +29,8 @@ if not shutil.which(CHROMIUM):
 
 
 @pytest.fixture
-def live_services(settings):
-    services = bootstrap(settings)
+def live_services(settings, clock):
+    services = bootstrap(settings, clock)
     yield services
     services.close()
 
@@ -39,6 +39,7 @@ def live_services(settings):
 def server(live_services):
     app = create_app(services=live_services)
     live_services.projections.start(interval=0.2)
+    live_services.matter_outcomes.start(interval=0.2)
     http = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=http.run, daemon=True)
     thread.start()
