@@ -25,13 +25,13 @@ def select_locale() -> str:
 
 
 def init_pages(app: Flask) -> None:
-    from api.pages import admin, committee, desk, leadership, signin
+    from api.pages import admin, committee, desk, leadership, public, signin
 
     Babel(app, locale_selector=select_locale, default_locale="zh", default_translation_directories="translations")
     csrf.init_app(app)
     app.jinja_env.filters["percentformat"] = format_percent
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    for blueprint in (signin.bp, desk.bp, admin.bp, leadership.bp, committee.bp):
+    for blueprint in (signin.bp, desk.bp, admin.bp, leadership.bp, committee.bp, public.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

@@ -157,9 +157,9 @@ def receipt(reference: str):  # type: ignore[no-untyped-def]
     current = g.user.petitions.get(reference)
     tracking = session.get("tracking_code") or {}
     code = tracking.get("code") if tracking.get("reference") == reference else None
-    lookup_url = f"{request.host_url}lookup?reference={reference}"
+    lookup_url = url_for("lookup.lookup", reference=reference, _external=True)
     if code:
-        lookup_url += f"&code={code}"
+        lookup_url = url_for("lookup.lookup", reference=reference, code=code, _external=True)
     svg = io.BytesIO()
     segno.make(lookup_url, error="m").save(svg, kind="svg", scale=4, xmldecl=False, svgns=True)
     community = g.user.communities.get(current["community_code"])

@@ -51,6 +51,7 @@ def test_a_petition_from_the_desk_to_follow_up(page, server, settings):
     expect(page).to_have_url(re.compile(r"/desk/petitions/\d{4}-\d{6}$"))
     expect(page.locator("#tracking")).to_contain_text(re.compile(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}"))
     reference = page.url.rsplit("/", 1)[1]
+    tracking_code = re.search(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", page.locator("#tracking").inner_text()).group(0)
 
     page.click("summary:has-text('设定时限')")
     page.fill("#working_days", "5")
@@ -75,6 +76,20 @@ def test_a_petition_from_the_desk_to_follow_up(page, server, settings):
     page.goto(f"{server}/desk/petitions/{reference}/receipt")
     expect(page.locator("#reference")).to_have_text(reference)
     expect(page.locator("svg")).to_be_visible()
+
+    # the petitioner looks it up, signed out, with the receipt's reference number and tracking code
+    page.click("text=返回")
+    page.click("header button.link")
+    page.goto(f"{server}/lookup?reference={reference}")
+    page.fill("#code", "WRNG-CODE-2345")
+    page.click("#lookup-form button")
+    expect(page.locator(".flash.error")).to_contain_text("没有与该受理编号和查询码相符的诉求")
+    page.fill("#code", tracking_code)
+    page.click("#lookup-form button")
+    expect(page.locator("#result")).to_contain_text("已结案")
+    expect(page.locator("#result")).to_contain_text("已恢复每日清运")
+    expect(page.locator("body")).not_to_contain_text("张三丰")
+    screenshot(page, "petitioner-lookup")
 
 
 def test_roles_are_refused_what_they_may_not_do(page, server, settings, live_services):
