@@ -10,11 +10,12 @@ member once a deadline is set, else the member who received it."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, Connection, Date, DateTime, Index, Integer, PrimaryKeyConstraint, String, Table, Text, select, update,
+    Boolean, Column, Connection, Date, DateTime, Index, Integer, PrimaryKeyConstraint, String, Table, Text, bindparam, select, update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -114,29 +115,75 @@ class PetitionsProjection:
         cls for cls in vars(Petition).values() if isinstance(cls, type) and issubclass(cls, Petition.Event)
     )
 
+    def __init__(self) -> None:
+        self._batch: _Batch | None = None
+
     def apply(self, connection: Connection, event: Any, position: int) -> None:
+        """Applies one event to the batch's rows, held in memory until ``flush`` writes them."""
         handler = getattr(self, f"_on_{type(event).__name__}", None)
         if handler is None or not isinstance(event, Petition.Event):
             return
+        batch = self._batch_for(connection)
         row_id = str(event.originator_id)
-        row = None if isinstance(event, Petition.Received) else _row(connection, row_id)
+        if isinstance(event, Petition.Received):
+            row: dict[str, Any] | None = None
+        else:
+            row = batch.rows.get(row_id) or batch.load(row_id)
         values, counts = handler(event, row)
         values.update(version=event.originator_version, updated_at=event.at)
-        if isinstance(event, Petition.Received):
-            connection.execute(petitions.insert().values(id=row_id, **values))
-            row = values
+        if row is None:
+            row = batch.rows[row_id] = {**ROW_DEFAULTS, "id": row_id, **values}
+            batch.new.add(row_id)
         else:
-            connection.execute(update(petitions).where(petitions.c.id == row_id).values(**values))
-        for bucket, deltas in counts:
-            _count(connection, row, bucket or _month(event.at), deltas, values.get("handler_member_id"))
+            row.update(values)
+        for month, deltas in counts:
+            key = (row["community_id"], month or _month(event.at), row["contact_point_id"], row["handler_member_id"])
+            batch.counts[key].update(deltas)
         note = PUBLIC_NOTES.get(type(event))
         if note is not None:
+            batch.steps.append({
+                "position": position, "petition_id": row_id, "event": type(event).__name__, "at": event.at,
+                "public_note": note(event),
+            })
+
+    def flush(self, connection: Connection) -> None:
+        """Writes the batch's rows, steps and counts: a few statements per batch, not per event."""
+        batch, self._batch = self._batch, None
+        if batch is None or batch.connection is not connection:
+            return
+        new = [batch.rows[i] for i in batch.new]
+        changed = [{**row, "_id": row["id"]} for i, row in batch.rows.items() if i not in batch.new]
+        if new:
+            connection.execute(petitions.insert(), new)
+        if changed:
+            columns = {c.name: bindparam(c.name) for c in petitions.columns if c.name != "id"}
+            connection.execute(update(petitions).where(petitions.c.id == bindparam("_id")).values(columns), changed)
+        if batch.steps:
+            connection.execute(petition_steps.insert(), batch.steps)
+        counts = [
+            {"community_id": k[0], "month": k[1], "contact_point_id": k[2], "member_id": k[3],
+             **{name: deltas.get(name, 0) for name in COUNTS}}
+            for k, deltas in batch.counts.items()
+        ]
+        if counts:
+            dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+            upsert = dialect.insert(petition_counts)
             connection.execute(
-                petition_steps.insert().values(
-                    position=position, petition_id=row_id, event=type(event).__name__, at=event.at,
-                    public_note=note(event),
-                )
+                upsert.on_conflict_do_update(
+                    index_elements=["community_id", "month", "contact_point_id", "member_id"],
+                    set_={name: petition_counts.c[name] + upsert.excluded[name] for name in COUNTS},
+                ),
+                counts,
             )
+
+    def discard(self) -> None:
+        """Forgets a batch that was not written (its transaction rolled back)."""
+        self._batch = None
+
+    def _batch_for(self, connection: Connection) -> _Batch:
+        if self._batch is None or self._batch.connection is not connection:
+            self._batch = _Batch(connection)
+        return self._batch
 
     # Each handler answers the row's new values and the counts to add: (month or None for the event's, deltas).
 
@@ -181,16 +228,16 @@ class PetitionsProjection:
         return {}, []
 
     def _on_DeadlineExtended(self, e: Petition.DeadlineExtended, row: Any) -> tuple[dict[str, Any], list]:
-        return {"due_date": e.due_date, "extensions": row.extensions + 1, "overdue": False}, []
+        return {"due_date": e.due_date, "extensions": row["extensions"] + 1, "overdue": False}, []
 
     def _on_MarkedOverdue(self, e: Petition.MarkedOverdue, row: Any) -> tuple[dict[str, Any], list]:
         return {"overdue": True, "was_overdue": True, "missed_deadline": True}, [(None, {"overdue": 1})]
 
     def _on_Resolved(self, e: Petition.Resolved, row: Any) -> tuple[dict[str, Any], list]:
-        on_time = not row.missed_deadline and (e.matter_id is not None or _on_time(row.due_date, e.at.date()))
+        on_time = not row["missed_deadline"] and (e.matter_id is not None or _on_time(row["due_date"], e.at.date()))
         return {
             "status": "resolved", "outcome_kind": "resolved", "outcome_at": e.at, "outcome_month": _month(e.at),
-            "overdue": False, "on_time": on_time, "matter_id": str(e.matter_id) if e.matter_id else row.matter_id,
+            "overdue": False, "on_time": on_time, "matter_id": str(e.matter_id) if e.matter_id else row["matter_id"],
         }, [(None, {
             "resolved": 1, "outcomes": 1, "resolved_on_time" if on_time else "resolved_late": 1,
             "outcomes_on_time": int(on_time),
@@ -203,10 +250,10 @@ class PetitionsProjection:
         return {"matter_id": str(e.matter_id)}, []
 
     def _on_Explained(self, e: Petition.Explained, row: Any) -> tuple[dict[str, Any], list]:
-        on_time = not row.missed_deadline and (e.matter_id is not None or _on_time(row.due_date, e.explained_on))
+        on_time = not row["missed_deadline"] and (e.matter_id is not None or _on_time(row["due_date"], e.explained_on))
         return {
             "status": "explained", "outcome_kind": "explained", "outcome_at": e.at, "outcome_month": _month(e.at),
-            "overdue": False, "on_time": on_time, "matter_id": str(e.matter_id) if e.matter_id else row.matter_id,
+            "overdue": False, "on_time": on_time, "matter_id": str(e.matter_id) if e.matter_id else row["matter_id"],
         }, [(None, {"explained": 1, "outcomes": 1, "outcomes_on_time": int(on_time)})]
 
     def _on_FollowedUp(self, e: Petition.FollowedUp, row: Any) -> tuple[dict[str, Any], list]:
@@ -214,14 +261,14 @@ class PetitionsProjection:
         if e.satisfaction != "dissatisfied":
             return {"status": "closed", "satisfaction": e.satisfaction}, counts
         counts[0][1]["reopened"] = 1
-        if row.on_time:
+        if row["on_time"]:
             # Dissatisfied: the outcome no longer counts as on time, in the month it was counted in.
             taken_back = {"outcomes_on_time": -1}
-            if row.outcome_kind == "resolved":
+            if row["outcome_kind"] == "resolved":
                 taken_back.update(resolved_on_time=-1, resolved_late=1)
-            counts.append((row.outcome_month, taken_back))
+            counts.append((row["outcome_month"], taken_back))
         return {
-            "status": "reopened", "satisfaction": e.satisfaction, "reopened_count": row.reopened_count + 1,
+            "status": "reopened", "satisfaction": e.satisfaction, "reopened_count": row["reopened_count"] + 1,
             "due_date": None, "outcome_kind": None, "outcome_at": None, "outcome_month": None, "on_time": False,
             "missed_deadline": False,
         }, counts
@@ -236,29 +283,29 @@ class PetitionsProjection:
         return {}, []
 
 
-def _row(connection: Connection, row_id: str) -> Any:
-    return connection.execute(select(petitions).where(petitions.c.id == row_id)).one()
+class _Batch:
+    """The rows, steps and counts one batch has touched, written at its end in the same transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.rows: dict[str, dict[str, Any]] = {}
+        self.new: set[str] = set()
+        self.steps: list[dict[str, Any]] = []
+        self.counts: dict[tuple[str, str, str, str], Counter[str]] = defaultdict(Counter)
+
+    def load(self, row_id: str) -> dict[str, Any]:
+        row = dict(self.connection.execute(select(petitions).where(petitions.c.id == row_id)).one()._mapping)
+        self.rows[row_id] = row
+        return row
+
+
+ROW_DEFAULTS: dict[str, Any] = {
+    c.name: None for c in petitions.columns
+}
 
 
 def _month(moment: Any) -> str:
     return moment.strftime("%Y-%m")
-
-
-def _count(connection: Connection, row: Any, month: str, deltas: dict[str, int], handler: str | None) -> None:
-    """Adds ``deltas`` to the counts of the petition's community, contact point and handling member for ``month``."""
-    get = row.get if isinstance(row, dict) else row._mapping.get
-    key = {
-        "community_id": get("community_id"), "contact_point_id": get("contact_point_id"),
-        "member_id": handler or get("handler_member_id"), "month": month,
-    }
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(petition_counts).values(**key, **{name: deltas.get(name, 0) for name in COUNTS})
-    connection.execute(
-        insert.on_conflict_do_update(
-            index_elements=["community_id", "month", "contact_point_id", "member_id"],
-            set_={name: petition_counts.c[name] + insert.excluded[name] for name in deltas},
-        )
-    )
 
 
 def _on_time(due: date | None, done: date) -> bool:

@@ -32,6 +32,10 @@ tracking = Table(
 
 
 class Projection(Protocol):
+    """A read model. ``apply`` may write at once, or hold rows in memory until ``flush``
+    (optional), which the runner calls at the end of each batch, in the batch's transaction;
+    ``discard`` (optional) forgets them when the batch fails."""
+
     name: str
     tables: tuple[Table, ...]
     event_classes: tuple[type, ...]
@@ -146,16 +150,27 @@ class ProjectionRunner:
             notifications = self.recorder.select_notifications(
                 lowest, self.batch_size, stop=until, inclusive_of_start=False
             )
-            for notification in notifications:
-                wanting = [
-                    p for p in projections
-                    if started[p.name] < notification.id and notification.topic in self._topics[p.name]
-                ]
-                if not wanting:
-                    continue
-                event = self.mapper.to_domain_event(notification)
-                for projection in wanting:
-                    projection.apply(connection, event, notification.id)
+            try:
+                for notification in notifications:
+                    wanting = [
+                        p for p in projections
+                        if started[p.name] < notification.id and notification.topic in self._topics[p.name]
+                    ]
+                    if not wanting:
+                        continue
+                    event = self.mapper.to_domain_event(notification)
+                    for projection in wanting:
+                        projection.apply(connection, event, notification.id)
+                for projection in projections:
+                    flush = getattr(projection, "flush", None)
+                    if flush is not None:
+                        flush(connection)
+            except BaseException:
+                for projection in projections:
+                    discard = getattr(projection, "discard", None)
+                    if discard is not None:
+                        discard()
+                raise
             if notifications:
                 last = notifications[-1].id
                 for name, position in started.items():
