@@ -63,6 +63,16 @@ def expected_version() -> int | None:
     return int(value)
 
 
+def idempotency_key() -> str | None:
+    """The Idempotency-Key header: a retry with the same key creates nothing new and answers the same."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not 1 <= len(key.strip()) <= 200:
+        abort(422, messages={"headers": {"Idempotency-Key": ["must be 1 to 200 characters"]}})
+    return key.strip()
+
+
 def with_etag(body: dict[str, Any], position: int | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     if position is not None:
         body = {**body, "position": position}

@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api import schemas
-from api.context import api_user, expected_version, services, with_etag
+from api.context import api_user, expected_version, idempotency_key, services, with_etag
 
 blp = Blueprint(
     "petitions", __name__, url_prefix="/api/petitions",
@@ -29,7 +29,7 @@ def _document_errors(func):  # type: ignore[no-untyped-def]
 @blp.alt_response(422, schema=schemas.ProblemSchema, description="invalid input")
 def receive(data: dict[str, Any]):  # type: ignore[no-untyped-def]
     """受理 Receive a petition; answers its reference number and the petitioner's tracking code"""
-    outcome, tracking_code = api_user().petitions.receive(**data)
+    outcome, tracking_code = api_user().petitions.receive(idempotency_key=idempotency_key(), **data)
     body, headers = with_etag(outcome.petition, outcome.position)
     headers["Location"] = f"/api/petitions/{body['reference']}"
     return {**body, "tracking_code": tracking_code}, 201, headers

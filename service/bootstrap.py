@@ -41,7 +41,7 @@ class Services:
     ledger: Ledger = field(init=False)
 
     def __post_init__(self) -> None:
-        self.petitions = PetitionDesk(self.log, self.clock)
+        self.petitions = PetitionDesk(self.log, self.clock, self.settings.secret_key)
         self.communities = Communities(self.log, self.clock)
         self.accounts = Accounts(self.log, self.clock)
         self.supervision = Supervision(self.petitions, self.projections, self.clock)

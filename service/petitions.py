@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from domain.community import community_code_of, community_id
 from domain.errors import DomainError
 from domain.petition import Petition, petition_id
 from domain.reference import ReferenceCounter, counter_id
+from domain.request import IdempotentRequest, request_id
 from service import errors
 from service.clock import Clock
 from service.eventstore import EventLog, check_version, translate_domain_error
@@ -29,7 +32,16 @@ EVENT_FIELDS_NOT_SHOWN = {"originator_id", "originator_topic", "originator_versi
 
 
 def new_tracking_code() -> str:
-    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    return _format_code("".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12)))
+
+
+def derived_tracking_code(secret: str, principal: str, idempotency_key: str) -> str:
+    """The same code for every retry of one request (so a retry answers the same), unguessable without the secret."""
+    digest = hmac.new(secret.encode(), f"{principal}\x00{idempotency_key}".encode(), hashlib.sha256).digest()
+    return _format_code("".join(TRACKING_ALPHABET[b % len(TRACKING_ALPHABET)] for b in digest[:12]))
+
+
+def _format_code(raw: str) -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
@@ -60,9 +72,10 @@ class PetitionDesk:
         "resolve", "follow_up", "withdraw", "merge",
     }
 
-    def __init__(self, log: EventLog, clock: Clock) -> None:
+    def __init__(self, log: EventLog, clock: Clock, secret: str = "") -> None:
         self.log = log
         self.clock = clock
+        self.secret = secret
 
     # ---- reading ---------------------------------------------------------------
 
@@ -93,14 +106,25 @@ class PetitionDesk:
         petitioner: dict[str, Any] | None,
         received_by: str,
         actor: str,
+        idempotency_key: str | None = None,
     ) -> tuple[Outcome, str]:
-        """Records a petition; answers it with its reference number and the petitioner's tracking code."""
+        """Records a petition; answers it with its reference number and the petitioner's tracking code.
+        With an ``idempotency_key``, a retry of the same request records nothing and answers the same."""
+        fields = {"contact_point_id": contact_point_id, "category": category, "channel": channel, "summary": summary,
+                  "details": details, "petitioner": petitioner, "received_by": received_by}
+        request_hash = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        if idempotency_key:
+            earlier = self._earlier_request(actor, idempotency_key, request_hash)
+            if earlier is not None:
+                return earlier
         community = self._community_of(contact_point_id, "contact_point_id")
         if contact_point_id not in community.contact_points:
             raise errors.InvalidInputError({"contact_point_id": ["no such contact point"]})
         if received_by not in community.members:
             raise errors.InvalidInputError({"received_by": ["is not a member of this community"]})
-        tracking_code = new_tracking_code()
+        tracking_code = (
+            derived_tracking_code(self.secret, actor, idempotency_key) if idempotency_key else new_tracking_code()
+        )
         now = self.clock.now()
         for _ in range(MAX_NUMBERING_ATTEMPTS):
             counter = self._counter(now.year)
@@ -122,12 +146,31 @@ class PetitionDesk:
                 )
             except DomainError as error:
                 raise translate_domain_error(error, None) from None
+            request = (
+                IdempotentRequest(principal=actor, key=idempotency_key, request_hash=request_hash,
+                                  created_id=petition.id, at=now)
+                if idempotency_key else None
+            )
             try:
-                recordings = self.log.save(counter, petition)
+                recordings = self.log.save(counter, petition, request)
             except IntegrityError:
+                if idempotency_key:  # perhaps the same request, sent twice at once, won the race
+                    earlier = self._earlier_request(actor, idempotency_key, request_hash)
+                    if earlier is not None:
+                        return earlier
                 continue  # another desk took this number first: take the next one
             return Outcome(self._view(petition), recordings[-1].notification.id), tracking_code
         raise errors.VersionConflictError("too many petitions received at once; try again")
+
+    def _earlier_request(self, actor: str, key: str, request_hash: str) -> tuple[Outcome, str] | None:
+        try:
+            earlier: IdempotentRequest = self.log.repository.get(request_id(actor, key))
+        except AggregateNotFoundError:
+            return None
+        if not earlier.is_same_request(request_hash):
+            raise errors.InvalidInputError({"Idempotency-Key": ["was already used for a different request"]})
+        as_created = self.log.repository.get(earlier.created_id, version=1)
+        return Outcome(self._view(as_created), self.log.last_position()), derived_tracking_code(self.secret, actor, key)
 
     # ---- the steps of a petition's life --------------------------------------------
 

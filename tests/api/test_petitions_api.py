@@ -279,3 +279,44 @@ def test_the_openapi_document_describes_the_api(client):
     assert "/api/petitions/{reference}/deadline" in document["paths"]
     assert "SetDeadline" in document["components"]["schemas"]
     assert client.get("/api/docs").status_code == 200
+
+
+class TestIdempotentRetries:
+    def test_a_retried_receive_creates_one_petition_and_answers_the_same(self, client, community):
+        headers = {"Idempotency-Key": "desk-tablet-7f3a"}
+        first = client.post("/api/petitions", json=petition_fields(community), headers=headers)
+        again = client.post("/api/petitions", json=petition_fields(community), headers=headers)
+        assert (first.status_code, again.status_code) == (201, 201)
+        assert {k: v for k, v in again.json.items() if k != "position"} == {
+            k: v for k, v in first.json.items() if k != "position"}
+        assert client.post("/api/petitions", json=petition_fields(community)).json["reference"] == "2026-000002"
+
+    def test_the_same_key_for_another_request_is_refused(self, client, community):
+        headers = {"Idempotency-Key": "desk-tablet-7f3a"}
+        client.post("/api/petitions", json=petition_fields(community), headers=headers)
+        other = client.post("/api/petitions", json=petition_fields(community, summary="另一件事"), headers=headers)
+        assert other.status_code == 422
+        assert other.json["fields"] == {"Idempotency-Key": ["was already used for a different request"]}
+
+    def test_retries_sent_at_once_still_create_one_petition(self, settings, clock, services, community):
+        import threading
+
+        from service.bootstrap import bootstrap
+
+        desks = [bootstrap(settings, clock) for _ in range(3)]
+        answers = []
+
+        def send(desk):
+            answers.append(desk.petitions.receive(actor="wangfang", idempotency_key="retry-storm",
+                                                  **petition_fields(community)))
+
+        threads = [threading.Thread(target=send, args=(desk,)) for desk in desks]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for desk in desks:
+            desk.close()
+        assert {(outcome.petition["reference"], code) for outcome, code in answers} == {
+            (answers[0][0].petition["reference"], answers[0][1])}
+        assert len(answers) == 3
