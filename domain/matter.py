@@ -23,7 +23,6 @@ from domain.petition import CHANNELS, Petition
 
 STANCES = ("support", "oppose", "suggestion")
 CONSULTATION_OUTCOMES = ("agreed", "returned")
-ORIGINS = ("petitions", "committee")
 DEFAULT_NOTICE_DAYS = 7
 MAX_NOTICE_DAYS = 60
 MAX_SOLICITATION_DAYS = 90
