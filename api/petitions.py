@@ -66,6 +66,9 @@ _command("escalate", schemas.EscalateSchema, "报党委 Escalate to the committe
 _command("explain", schemas.ExplainSchema, "讲明原因 Explain why it cannot be solved", "explain")
 _command("follow-up", schemas.FollowUpSchema, "回访 Record the follow-up; dissatisfied reopens", "follow_up")
 _command("withdraw", schemas.WithdrawSchema, "Withdraw at the petitioner's request", "withdraw")
+_command("erase-personal-data", schemas.ErasePersonalDataSchema,
+         "Erase the petitioner's personal data on a lawful request (who asked and why are recorded)",
+         "erase_personal_data")
 
 
 @blp.route("/<reference>/merge", methods=["POST"])

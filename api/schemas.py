@@ -21,6 +21,7 @@ class PetitionerSchema(Schema):
     name = Text(validate=validate.Length(max=50), metadata={"description": "姓名 (personal data)"})
     phone = Text(validate=validate.Regexp(r"^\+?[0-9][0-9 -]{4,19}$", error="must be a phone number"))
     address = Text(validate=validate.Length(max=200))
+    erased = fields.Boolean(dump_only=True, metadata={"description": "true once erased on a lawful request"})
 
 
 class ReceiveSchema(Schema):
@@ -83,6 +84,11 @@ class FollowUpSchema(Schema):
 
 class WithdrawSchema(Schema):
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ErasePersonalDataSchema(Schema):
+    requested_by = required_text(200, metadata={"description": "who lawfully asked for the erasure"})
+    reason = required_text(2000, metadata={"description": "why: the legal ground"})
 
 
 class MergeSchema(Schema):

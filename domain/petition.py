@@ -155,6 +155,12 @@ class Petition(Aggregate):
         actor: str
         at: datetime
 
+    class PersonalDataErased(Aggregate.Event):
+        requested_by: str
+        reason: str
+        actor: str
+        at: datetime
+
     class DuplicateAbsorbed(Aggregate.Event):
         duplicate_id: uuid.UUID
         duplicate_reference: str
@@ -529,6 +535,27 @@ class Petition(Aggregate):
         self.status = "merged"
         self.merged_into = into_id
         self.overdue = False
+
+    # ---- personal data -----------------------------------------------------------
+
+    @property
+    def personal_data_erased(self) -> bool:
+        return bool(self.petitioner and self.petitioner.get("erased"))
+
+    def erase_personal_data(self, *, requested_by: str, reason: str, actor: str, at: datetime) -> None:
+        """On a lawful request: the petitioner's personal data is erased everywhere; who asked and why is kept."""
+        if not self.petitioner:
+            self._refuse("this petition was anonymous: it holds no personal data")
+        if self.personal_data_erased:
+            self._refuse("the personal data of this petition is already erased")
+        self._personal_data_erased(
+            requested_by=_require_text("requested_by", requested_by, 200),
+            reason=_require_text("reason", reason, 2000), actor=actor, at=at,
+        )
+
+    @event(PersonalDataErased)
+    def _personal_data_erased(self, requested_by: str, reason: str, actor: str, at: datetime) -> None:
+        self.petitioner = {"erased": True}
 
     @event(DuplicateAbsorbed)
     def _duplicate_absorbed(

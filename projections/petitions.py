@@ -57,6 +57,7 @@ petitions = Table(
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_rm_petitions_board", "community_id", "status", "due_date"),
+    Index("ix_rm_petitions_open", "status", "community_id", "overdue"),
 )
 
 petition_steps = Table(
@@ -282,6 +283,9 @@ class PetitionsProjection:
     def _on_DuplicateAbsorbed(self, e: Petition.DuplicateAbsorbed, row: Any) -> tuple[dict[str, Any], list]:
         return {}, []
 
+    def _on_PersonalDataErased(self, e: Petition.PersonalDataErased, row: Any) -> tuple[dict[str, Any], list]:
+        return {"petitioner_masked": None, "petitioner_name": None, "petitioner_phone": None}, []
+
 
 class _Batch:
     """The rows, steps and counts one batch has touched, written at its end in the same transaction."""
@@ -305,7 +309,7 @@ ROW_DEFAULTS: dict[str, Any] = {
 
 
 def _month(moment: Any) -> str:
-    return moment.strftime("%Y-%m")
+    return f"{moment.year:04d}-{moment.month:02d}"
 
 
 def _on_time(due: date | None, done: date) -> bool:

@@ -16,6 +16,7 @@ from service.communities import Communities
 from service.eventstore import EventLog
 from service.matter_outcomes import MatterOutcomes
 from service.permissions import Guarded, Principal
+from service.personal_data import KeyStore
 from service.petitions import PetitionDesk
 from service.reads import Agenda, Ledger, PetitionerLookup, PublicBoard, Worklist
 from service.settings import Settings
@@ -93,8 +94,10 @@ def read_models() -> list:
 
 def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Services:
     settings = settings or Settings.from_env()
-    log = EventLog(env=settings.event_store_env())
     engine = make_engine(settings.sqlalchemy_url(), settings.postgres_schema)
+    keys = KeyStore(engine)
+    keys.create_table()
+    log = EventLog(env=settings.event_store_env(), keys=keys)
     runner = ProjectionRunner(engine, log.recorder, log.mapper, read_models())
     runner.create_tables()
     return Services(settings=settings, clock=clock or SystemClock(), log=log, projections=runner)

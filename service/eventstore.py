@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcodin
 from domain.errors import DomainError, IllegalStepError, InvalidValueError
 from domain.reference import ReferenceCounter
 from service import errors
+from service.personal_data import KeyStore, PersonalDataMapper
 
 
 class DateAsISO(Transcoding):
@@ -32,6 +33,16 @@ class EventLog(Application[UUID]):
     name = "Petitions"
     snapshotting_intervals = {ReferenceCounter: 50}  # noqa: RUF012
     env = {"AGGREGATE_CACHE_MAXSIZE": "2000", "CREATE_TABLE": "y"}  # noqa: RUF012
+
+    def __init__(self, env: dict[str, str], keys: KeyStore) -> None:
+        self.keys = keys
+        super().__init__(env=env)
+
+    def construct_mapper(self):  # type: ignore[no-untyped-def]
+        # Petitioners' personal data is sealed with a key per petitioner (erasable); see service.personal_data.
+        mapper = self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PersonalDataMapper)
+        mapper.keys = self.keys
+        return mapper
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

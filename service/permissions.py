@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.errors import ServiceError
+from service.operations import counted
 
 STAFF = ("desk_staff", "handling_member", "committee_secretary", "committee_member", "leadership", "administrator")
 DESK = ("desk_staff", "handling_member")
@@ -21,6 +22,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "petition.follow_up": DESK,
     "petition.withdraw": ("desk_staff",),
     "petition.merge": ("desk_staff",),
+    "petition.erase_personal_data": ("administrator",),
     "supervision.tick": ("committee_secretary", "administrator"),
     "worklist.read": ("desk_staff", "handling_member", "committee_secretary", "administrator"),
     "matter.read": STAFF,
@@ -80,7 +82,7 @@ class Guarded:
         require(self._principal, permissions[name])
         method = getattr(self._target, name)
         if name in type(self._target).COMMANDS:
-            return functools.partial(method, actor=self._principal.username)
+            return counted(type(self._target).__name__, name, functools.partial(method, actor=self._principal.username))
         return method
 
 

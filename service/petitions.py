@@ -66,10 +66,11 @@ class PetitionDesk:
         "explain": "petition.triage",
         "record_progress": "petition.handle", "extend_deadline": "petition.handle", "resolve": "petition.handle",
         "follow_up": "petition.follow_up", "withdraw": "petition.withdraw", "merge": "petition.merge",
+        "erase_personal_data": "petition.erase_personal_data",
     }
     COMMANDS = {
         "receive", "resolve_on_spot", "set_deadline", "escalate", "explain", "record_progress", "extend_deadline",
-        "resolve", "follow_up", "withdraw", "merge",
+        "resolve", "follow_up", "withdraw", "merge", "erase_personal_data",
     }
 
     def __init__(self, log: EventLog, clock: Clock, secret: str = "") -> None:
@@ -271,6 +272,21 @@ class PetitionDesk:
             lambda p, now: p.merge_into(target, actor=actor, at=now),
             also_save=(target,),
         )
+
+    def erase_personal_data(
+        self, reference: str, *, requested_by: str, reason: str, actor: str, expected_version: int | None = None
+    ) -> Outcome:
+        """Erases the petitioner's personal data on a lawful request: the request is recorded, then the
+        petitioner's key is deleted, so the data is unreadable in every event and read model."""
+        petition = self._load(reference)
+        if petition.personal_data_erased:
+            self.log.keys.erase(str(petition.id))  # completes an erasure interrupted before its key was deleted
+        outcome = self._change(
+            reference, expected_version,
+            lambda p, now: p.erase_personal_data(requested_by=requested_by, reason=reason, actor=actor, at=now),
+        )
+        self.log.keys.erase(str(petition.id))
+        return outcome
 
     # ---- committee outcomes (called by the committee's outcome process) ---------------
 

@@ -320,3 +320,23 @@ class TestIdempotentRetries:
         assert {(outcome.petition["reference"], code) for outcome, code in answers} == {
             (answers[0][0].petition["reference"], answers[0][1])}
         assert len(answers) == 3
+
+
+class TestErasure:
+    def test_an_administrator_erases_personal_data_on_a_lawful_request(self, desk, client):
+        reference = desk.receive()["reference"]
+        response = desk.step(reference, "erase-personal-data",
+                             {"requested_by": "张三丰本人（书面申请）", "reason": "个人信息保护法第四十七条"})
+        assert response.status_code == 200
+        assert response.json["petitioner"] == {"erased": True}
+        assert desk.get(reference)["history"][-1]["event"] == "PersonalDataErased"
+
+    def test_desk_staff_may_not_erase(self, app, services, desk):
+        reference = desk.receive()["reference"]
+        staff = app.test_client()
+        staff.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + token_for(services, "li", ["desk_staff"])
+        response = staff.post(f"/api/petitions/{reference}/erase-personal-data",
+                              json={"requested_by": "本人", "reason": "依法申请"})
+        assert response.status_code == 403
+        assert response.json == {"error": "forbidden", "message": "li may not petition.erase_personal_data"}
+        assert desk.get(reference)["petitioner"]["name"] == "张三丰"
