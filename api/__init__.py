@@ -12,6 +12,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from api import board, committee, communities, petitions, reads
 from api.errors import PetitionsApi, register_error_handlers
+from api.operations import init_operations
 from api.pages import csrf, init_pages
 from api.pages.labels import label
 from service.bootstrap import Services, bootstrap
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
         services = bootstrap(settings)
     app.config["SECRET_KEY"] = services.settings.secret_key
     app.extensions["petitions.services"] = services
+    init_operations(app)  # request ids, access log, metrics, /readyz, /metrics
 
     api = PetitionsApi(app)
     for blueprint in (petitions.blp, petitions.supervision, communities.blp, committee.blp):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from service.bootstrap import bootstrap
 from service import errors
 from service.demo import load_demo
 from service.demo_accounts import DEMO_ACCOUNTS, create_demo_accounts
+from service.logs import configure as configure_logging
 from service.permissions import SYSTEM
 from service.settings import Settings
 
@@ -124,21 +127,46 @@ def create_token(settings: Settings, username: str, label: str) -> None:
               help="seconds between looks at the log (PostgreSQL also wakes on the event store's NOTIFY)")
 @click.pass_obj
 def project(settings: Settings, interval: float) -> None:
-    """Keep the read models current as a process of its own, following new events until stopped."""
+    """Keep the read models current as a process of its own, following new events until stopped;
+    closed committee matters' outcomes reach their petitions from here too."""
     import signal
     import threading
 
+    configure_logging()
     services = bootstrap(settings)
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         click.echo(f"Following the event log of {_describe(settings)}; read models: {', '.join(services.projections.names)}")
+        services.matter_outcomes.start(interval)
         services.projections.follow(stop, interval)
         click.echo(f"Stopped at position {services.projections.lowest_position()}.")
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         services.close()
+
+
+@main.command()
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, envvar="PETITIONS_BIND")
+@click.option("--workers", default=2 * (os.cpu_count() or 1), show_default="2 per core", type=int,
+              envvar="PETITIONS_WORKERS")
+@click.option("--threads", default=1, show_default=True, type=int, envvar="PETITIONS_THREADS",
+              help="threads per worker (more than 1: gunicorn's gthread workers)")
+@click.pass_obj
+def run(settings: Settings, bind: str, workers: int, threads: int) -> None:
+    """Production run: gunicorn workers serving the app, and `petitions project` beside them
+    (restarted if it dies). Stops both on SIGTERM or Ctrl-C. See docs/operations.md."""
+    from api.supervisor import Supervisor
+
+    configure_logging()
+    if not settings.is_postgres:
+        click.echo("Note: several workers need PostgreSQL; on SQLite use `petitions serve`.", err=True)
+    bootstrap(settings).close()  # the tables, once, before the workers and the follower start at the same time
+    env = {**os.environ, "PETITIONS_DATABASE_URL": settings.database_url, "PETITIONS_BIND": bind,
+           "PETITIONS_WORKERS": str(workers), "PETITIONS_THREADS": str(threads)}
+    click.echo(f"Serving on http://{bind}/ with {workers} workers; read models followed by `petitions project`")
+    raise SystemExit(Supervisor(env).run())
 
 
 @main.command()
