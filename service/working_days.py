@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -22,6 +23,7 @@ class DueDate:
     provisional: bool
 
 
+@lru_cache(maxsize=8192)  # a pure function of the date: worklists ask for the same days again and again
 def is_working_day(day: date) -> tuple[bool, bool]:
     """(is it a working day, is the answer provisional)."""
     try:
