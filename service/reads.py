@@ -11,21 +11,23 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.matter import FINAL_STAGES, STAGES, STEPS_BY_STAGE
 from domain.petition import OPEN_STATUSES
-from projections import queries
+from projections import guesses, queries
 from projections.petitions import COUNTS
 from projections.runner import ProjectionRunner
 from service import errors
 from service.clock import CHINA, Clock
 from service.petitions import hash_tracking_code
 from service.working_days import add_working_days, working_days_between
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 MAX_PER_PAGE = 100
 NOT_FOUND = "no petition has this reference number and tracking code"
@@ -94,6 +96,8 @@ class _Reads:
 
     def fresh(self, after: int | None) -> int:
         """Waits until the read models have applied log position ``after``; answers their position."""
+        if after and after > self.projections.last_position():  # no change there to wait for: never hold a worker
+            raise errors.InvalidInputError({"after": ["is past the last change in the log"]})
         if after and not self.projections.wait_for(after):
             raise errors.NotYetReadableError(f"the read models have not reached position {after} yet; try again shortly")
         return self.projections.lowest_position()
@@ -255,51 +259,37 @@ class GuessThrottle:
     """Slows down wrong guesses of tracking codes, per reference number and per client: after
     ``free`` wrong guesses in a ``window``, each further attempt must wait twice as long as the
     one before (from ``delay`` up to ``max_delay``). A right guess clears its reference's count,
-    not its client's (so one's own code cannot be used to reset a client's count)."""
+    not its client's (so one's own code cannot be used to reset a client's count). The counts
+    are kept in the database, so every worker process slows the same guesser."""
 
     def __init__(
-        self, now: Callable[[], datetime], *, free: int = 5, window: timedelta = timedelta(minutes=15),
+        self, engine: Engine, now: Callable[[], datetime], *, free: int = 5, window: timedelta = timedelta(minutes=15),
         delay: timedelta = timedelta(seconds=2), max_delay: timedelta = timedelta(minutes=15),
-        max_keys: int = 100_000,
     ) -> None:
-        self.now = now
-        self.free, self.window, self.delay, self.max_delay, self.max_keys = free, window, delay, max_delay, max_keys
-        self._failures: dict[str, tuple[int, datetime]] = {}
-        self._lock = threading.Lock()
+        self.engine, self.now = engine, now
+        self.free, self.window, self.delay, self.max_delay = free, window, delay, max_delay
+        guesses.create_table(engine)
 
     def check(self, keys: tuple[str, ...]) -> None:
-        now = self.now()
-        with self._lock:
-            wait = max((self._wait(key, now) for key in keys), default=0.0)
+        now = self.now().timestamp()
+        wait = max((self._wait(count, last, now) for count, last in guesses.wrong_guesses(self.engine, keys)),
+                   default=0.0)
         if wait > 0:
             seconds = int(wait) + 1
             raise errors.TooManyAttemptsError(
                 f"too many wrong tracking codes; try again in {seconds} seconds", retry_after=seconds)
 
     def failed(self, keys: tuple[str, ...]) -> None:
-        now = self.now()
-        with self._lock:
-            if len(self._failures) >= self.max_keys:
-                self._forget_expired(now)
-            for key in keys:
-                count, last = self._failures.get(key, (0, now))
-                count = 0 if now - last > self.window else count
-                self._failures[key] = (count + 1, now)
+        guesses.record_wrong_guess(self.engine, keys, self.now().timestamp(), self.window.total_seconds())
 
     def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+        guesses.forget(self.engine, key)
 
-    def _wait(self, key: str, now: datetime) -> float:
-        count, last = self._failures.get(key, (0, now))
-        if count < self.free or now - last > self.window:
+    def _wait(self, count: int, last: float, now: float) -> float:
+        if count < self.free or now - last > self.window.total_seconds():
             return 0.0
         delay = min(self.delay * 2 ** (count - self.free), self.max_delay)
-        return (last + delay - now).total_seconds()
-
-    def _forget_expired(self, now: datetime) -> None:
-        for key in [k for k, (_, last) in self._failures.items() if now - last > self.window]:
-            del self._failures[key]
+        return last + delay.total_seconds() - now
 
 
 class PetitionerLookup(_Reads):
@@ -307,7 +297,7 @@ class PetitionerLookup(_Reads):
 
     def __init__(self, projections: ProjectionRunner, clock: Clock, throttle: GuessThrottle | None = None) -> None:
         super().__init__(projections, clock)
-        self.throttle = throttle or GuessThrottle(clock.now)
+        self.throttle = throttle or GuessThrottle(self.engine, clock.now)
 
     def lookup(self, reference: str, tracking_code: str, *, client: str) -> dict[str, Any]:
         """Status, dates, public steps and outcome. A wrong code is answered exactly as an unknown number."""

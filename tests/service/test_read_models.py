@@ -378,6 +378,21 @@ class TestThePetitionersLookup:
             services.lookup.lookup("2026-000780", "AAAA-BBBB-CCCC", client="6.6.6.6")
 
 
+    def test_every_process_of_a_deployment_slows_the_same_guesser(self, services, clock, community):
+        reference, code = self._received(services, community)
+        other_worker = bootstrap(services.settings, clock)
+        try:
+            for n in range(5):
+                with pytest.raises(errors.NotFoundError):
+                    (services if n % 2 else other_worker).lookup.lookup(reference, f"WRONG-{n}", client="4.4.4.4")
+            with pytest.raises(errors.TooManyAttemptsError):
+                other_worker.lookup.lookup(reference, code, client="4.4.4.5")
+            with pytest.raises(errors.TooManyAttemptsError):
+                services.lookup.lookup(reference, code, client="4.4.4.5")
+        finally:
+            other_worker.close()
+
+
 class TestCommitteeMattersOnTheBoardAndTheAgenda:
     def test_a_matter_from_solicitation_to_disclosed_result(self, services, clock, community):
         committee, today = services.committee, clock.now().date()
