@@ -13,6 +13,7 @@ from flask import Flask, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from api.schemas import ProblemSchema
 from service import errors
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ def flatten_field_errors(messages: dict[str, Any]) -> dict[str, list[str]]:
 
 class PetitionsApi(Api):
     """flask-smorest's Api, answering HTTP errors in this service's one JSON shape."""
+
+    ERROR_SCHEMA = ProblemSchema  # documented as every operation's default error answer: the one shape
 
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
         code = error.code or 500
