@@ -8,12 +8,14 @@ from typing import Any
 
 from flask import Blueprint as PageBlueprint
 from flask import render_template, request
+from flask_babel import force_locale
 from flask_smorest import Blueprint
 
 from api import read_schemas as rs
 from api import schemas
 from api.board_chart import monthly_chart
 from api.context import services
+from api.pages.labels import label
 
 blp = Blueprint(
     "public", __name__, url_prefix="/api/public",
@@ -95,25 +97,13 @@ def lookup(data: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 pages = PageBlueprint("board", __name__, url_prefix="/board")
 
-STATUS = {
-    "received": ("已受理", "Received"), "reopened": ("重新办理", "Reopened"), "deadlined": ("限期办理", "Deadline set"),
-    "escalated": ("报党委研究", "With the committee"),
-}
-CATEGORY = {
-    "infrastructure": ("基础设施", "Infrastructure"), "sanitation": ("环境卫生", "Sanitation"),
-    "public_safety": ("公共安全", "Public safety"), "welfare": ("民生保障", "Welfare"),
-    "property": ("物业管理", "Property"), "neighbour_dispute": ("邻里纠纷", "Neighbours"), "land": ("土地", "Land"),
-    "employment": ("就业", "Employment"), "health": ("医疗卫生", "Health"), "other": ("其他", "Other"),
-}
-STAGE = {
-    "in_notice": ("公示中", "In notice"), "implementing": ("实施中", "Implementing"),
-    "implemented": ("已实施", "Implemented"), "closed": ("结果已公开", "Result disclosed"),
-    "consulting": ("重新商议", "Back to consultation"),
-}
-
-
-def _bilingual(table: dict[str, tuple[str, str]], key: str) -> tuple[str, str]:
-    return table.get(key, (key, key))
+def bilingual(key: str) -> tuple[str, str]:
+    """The vocabulary's label in Chinese and in English, for the board's two-language text."""
+    with force_locale("zh"):
+        chinese = label(key)
+    with force_locale("en"):
+        english = label(key)
+    return chinese, english
 
 
 @pages.route("", methods=["GET"])
@@ -128,7 +118,6 @@ def board_page(code: str):  # type: ignore[no-untyped-def]
     """The wall screen: large type, rotating sections, refreshing itself."""
     board = services().board.board(code, months=12, per_page=12)
     return render_template(
-        "board/wall.html", board=board, chart=monthly_chart(board["statistics"]["months"]),
-        status=lambda key: _bilingual(STATUS, key), category=lambda key: _bilingual(CATEGORY, key),
-        stage=lambda key: _bilingual(STAGE, key), rotate=min(max(request.args.get("rotate", 15, type=int) or 15, 5), 120), refresh=60,
+        "board/wall.html", board=board, chart=monthly_chart(board["statistics"]["months"]), bilingual=bilingual,
+        rotate=min(max(request.args.get("rotate", 15, type=int) or 15, 5), 120), refresh=60,
     )
