@@ -19,6 +19,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.community import CommitteeRules
 from domain.errors import IllegalStepError, InvalidValueError
+from domain.rules import require_choice, require_text
 from domain.petition import CHANNELS, Petition
 
 STANCES = ("support", "oppose", "suggestion")
@@ -45,26 +46,11 @@ STAGES = tuple(STEPS_BY_STAGE)
 FINAL_STAGES = ("closed", "ended")
 
 
-def _require_text(field: str, value: str | None, max_length: int = 5000) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidValueError(field, "must not be blank")
-    if len(text) > max_length:
-        raise InvalidValueError(field, f"must be at most {max_length} characters")
-    return text
-
-
 def _optional_name(field: str, value: str | None) -> str | None:
     name = (value or "").strip()
     if len(name) > 50:
         raise InvalidValueError(field, "must be at most 50 characters")
     return name or None
-
-
-def _require_choice(field: str, value: str, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise InvalidValueError(field, f"must be one of: {', '.join(choices)}")
-    return value
 
 
 def _require_count(field: str, value: int, minimum: int = 0) -> int:
@@ -226,8 +212,8 @@ class CommitteeMatter(Aggregate):
         at: datetime,
     ) -> CommitteeMatter:
         """Opens a matter from escalated petitions, or (with none) on the committee's own initiative."""
-        title = _require_text("title", title, 200)
-        description = _require_text("description", description)
+        title = require_text("title", title, 200)
+        description = require_text("description", description)
         ids = [p.id for p in petitions]
         if len(set(ids)) != len(ids):
             raise InvalidValueError("petitions", "a petition is named more than once")
@@ -360,7 +346,7 @@ class CommitteeMatter(Aggregate):
         self, *, question: str, opens_on: date, closes_on: date, actor: str, at: datetime
     ) -> None:
         self._check_step("open_solicitation")
-        question = _require_text("question", question, 2000)
+        question = require_text("question", question, 2000)
         if opens_on < self.opened_at.date():
             raise InvalidValueError("opens_on", "must not be before the matter was opened")
         if closes_on < opens_on:
@@ -400,9 +386,9 @@ class CommitteeMatter(Aggregate):
             community_id=self.community_id,
             number=number,
             resident=_optional_name("resident", resident),
-            stance=_require_choice("stance", stance, STANCES),
-            text=_require_text("text", text, 2000),
-            channel=_require_choice("channel", channel, CHANNELS),
+            stance=require_choice("stance", stance, STANCES),
+            text=require_text("text", text, 2000),
+            channel=require_choice("channel", channel, CHANNELS),
             actor=actor,
             at=at,
         )
@@ -447,7 +433,7 @@ class CommitteeMatter(Aggregate):
     def draft_proposal(self, *, text: str, cited_opinions: list[int], actor: str, at: datetime) -> int:
         """The branch drafts a proposal, or a new revision of it; every revision is kept. Answers the revision."""
         self._check_step("draft_proposal")
-        text = _require_text("text", text, 10000)
+        text = require_text("text", text, 10000)
         numbers = {o["number"] for o in self.opinions}
         cited = list(dict.fromkeys(cited_opinions or []))
         unknown = [n for n in cited if n not in numbers]
@@ -488,8 +474,8 @@ class CommitteeMatter(Aggregate):
             community_id=self.community_id,
             held_on=held_on,
             attendees=names,
-            minutes=_require_text("minutes", minutes, 20000),
-            outcome=_require_choice("outcome", outcome, CONSULTATION_OUTCOMES),
+            minutes=require_text("minutes", minutes, 20000),
+            outcome=require_choice("outcome", outcome, CONSULTATION_OUTCOMES),
             proposal_revision=self.current_proposal["revision"],
             actor=actor,
             at=at,
@@ -603,7 +589,7 @@ class CommitteeMatter(Aggregate):
         if not isinstance(notice_days, int) or not 1 <= notice_days <= MAX_NOTICE_DAYS:
             raise InvalidValueError("notice_days", f"must be from 1 to {MAX_NOTICE_DAYS} days")
         vote = self.votes[-1]
-        wording = vote["text"] if text is None else _require_text("text", text, 10000)
+        wording = vote["text"] if text is None else require_text("text", text, 10000)
         disclosed_on = at.date()
         notice_ends = disclosed_on + timedelta(days=notice_days - 1)
         self._resolution_disclosed(
@@ -661,8 +647,8 @@ class CommitteeMatter(Aggregate):
             community_id=self.community_id,
             number=number,
             objector=_optional_name("objector", objector),
-            text=_require_text("text", text, 2000),
-            channel=_require_choice("channel", channel, CHANNELS),
+            text=require_text("text", text, 2000),
+            channel=require_choice("channel", channel, CHANNELS),
             actor=actor,
             at=at,
         )
@@ -688,7 +674,7 @@ class CommitteeMatter(Aggregate):
     def return_to_consultation(self, *, reason: str, objections: list[int], actor: str, at: datetime) -> None:
         """On an objection, the committee sends the matter back to 二议."""
         self._check_step("return_to_consultation")
-        reason = _require_text("reason", reason, 5000)
+        reason = require_text("reason", reason, 5000)
         assert self.current_disclosure is not None
         this_round = {o["number"] for o in self.objections if o["disclosure_round"] == self.current_disclosure["round"]}
         if not this_round:
@@ -731,7 +717,7 @@ class CommitteeMatter(Aggregate):
         if percent < self.percent:
             raise InvalidValueError("percent", f"must not be below the {self.percent}% recorded before")
         self._implementation_progress_recorded(
-            community_id=self.community_id, note=_require_text("note", note), percent=percent, actor=actor, at=at
+            community_id=self.community_id, note=require_text("note", note), percent=percent, actor=actor, at=at
         )
 
     @event(ImplementationProgressRecorded)
@@ -747,7 +733,7 @@ class CommitteeMatter(Aggregate):
     def complete_implementation(self, *, note: str, actor: str, at: datetime) -> None:
         self._check_step("complete_implementation")
         self._implementation_completed(
-            community_id=self.community_id, note=_require_text("note", note), completed_on=at.date(),
+            community_id=self.community_id, note=require_text("note", note), completed_on=at.date(),
             actor=actor, at=at,
         )
 
@@ -766,7 +752,7 @@ class CommitteeMatter(Aggregate):
         self._result_disclosed(
             community_id=self.community_id,
             title=self.title,
-            result=_require_text("result", result),
+            result=require_text("result", result),
             disclosed_on=at.date(),
             petition_references=self.petition_references,
             actor=actor,
@@ -797,7 +783,7 @@ class CommitteeMatter(Aggregate):
         self._ended(
             community_id=self.community_id,
             title=self.title,
-            reason=_require_text("reason", reason),
+            reason=require_text("reason", reason),
             petition_references=self.petition_references,
             actor=actor,
             at=at,

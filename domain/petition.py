@@ -13,6 +13,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import IllegalStepError, InvalidValueError
+from domain.rules import require_choice, require_text
 
 NAMESPACE = uuid.UUID("6f1c1c52-3c55-4ad4-9d6a-2b5c2a3b7e10")
 
@@ -46,21 +47,6 @@ OPEN_STATUSES = ("received", "reopened", "deadlined", "escalated")
 def petition_id(reference: str) -> uuid.UUID:
     """A petition's id follows from its reference number, so a reused number fails at save."""
     return uuid.uuid5(NAMESPACE, f"petition/{reference}")
-
-
-def _require_text(field: str, value: str | None, max_length: int = 5000) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidValueError(field, "must not be blank")
-    if len(text) > max_length:
-        raise InvalidValueError(field, f"must be at most {max_length} characters")
-    return text
-
-
-def _require_choice(field: str, value: str, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise InvalidValueError(field, f"must be one of: {', '.join(choices)}")
-    return value
 
 
 class Petition(Aggregate):
@@ -188,8 +174,8 @@ class Petition(Aggregate):
         actor: str,
         at: datetime,
     ) -> Petition:
-        _require_choice("category", category, CATEGORIES)
-        _require_choice("channel", channel, CHANNELS)
+        require_choice("category", category, CATEGORIES)
+        require_choice("channel", channel, CHANNELS)
         return cls(
             reference=reference,
             tracking_code_hash=tracking_code_hash,
@@ -197,8 +183,8 @@ class Petition(Aggregate):
             contact_point_id=contact_point_id,
             category=category,
             channel=channel,
-            summary=_require_text("summary", summary, 200),
-            details=_require_text("details", details),
+            summary=require_text("summary", summary, 200),
+            details=require_text("details", details),
             petitioner=petitioner or None,
             received_by=received_by,
             actor=actor,
@@ -273,7 +259,7 @@ class Petition(Aggregate):
 
     def resolve_on_spot(self, *, action: str, actor: str, at: datetime) -> None:
         self._check_step("resolve_on_spot")
-        self._resolved_on_spot(action=_require_text("action", action), actor=actor, at=at)
+        self._resolved_on_spot(action=require_text("action", action), actor=actor, at=at)
 
     @event(ResolvedOnSpot)
     def _resolved_on_spot(self, action: str, actor: str, at: datetime) -> None:
@@ -301,7 +287,7 @@ class Petition(Aggregate):
             working_days=working_days,
             due_date=due_date,
             responsible_member_id=responsible_member_id,
-            plan=_require_text("plan", plan),
+            plan=require_text("plan", plan),
             steps=_checked_steps(steps, at.date(), due_date),
             actor=actor,
             at=at,
@@ -332,7 +318,7 @@ class Petition(Aggregate):
         if completed_step is not None and not 0 <= completed_step < len(self.steps):
             raise InvalidValueError("completed_step", "is not a step of the plan")
         self._progress_recorded(
-            note=_require_text("note", note), completed_step=completed_step, actor=actor, at=at
+            note=require_text("note", note), completed_step=completed_step, actor=actor, at=at
         )
 
     @event(ProgressRecorded)
@@ -357,7 +343,7 @@ class Petition(Aggregate):
             working_days=working_days,
             previous_due_date=self.due_date,
             due_date=due_date,
-            reason=_require_text("reason", reason),
+            reason=require_text("reason", reason),
             actor=actor,
             at=at,
         )
@@ -394,7 +380,7 @@ class Petition(Aggregate):
 
     def resolve(self, *, outcome: str, actor: str, at: datetime) -> None:
         self._check_step("resolve")
-        self._resolved(outcome=_require_text("outcome", outcome), matter_id=None, actor=actor, at=at)
+        self._resolved(outcome=require_text("outcome", outcome), matter_id=None, actor=actor, at=at)
 
     def resolve_by_committee(
         self, *, matter_id: uuid.UUID, outcome: str, actor: str, at: datetime
@@ -402,7 +388,7 @@ class Petition(Aggregate):
         if self.status != "escalated":
             self._refuse("only an escalated petition is resolved by its committee matter")
         self._resolved(
-            outcome=_require_text("outcome", outcome), matter_id=matter_id, actor=actor, at=at
+            outcome=require_text("outcome", outcome), matter_id=matter_id, actor=actor, at=at
         )
 
     @event(Resolved)
@@ -416,7 +402,7 @@ class Petition(Aggregate):
 
     def escalate(self, *, reason: str, actor: str, at: datetime) -> None:
         self._check_step("escalate")
-        self._escalated(reason=_require_text("reason", reason), actor=actor, at=at)
+        self._escalated(reason=require_text("reason", reason), actor=actor, at=at)
 
     @event(Escalated)
     def _escalated(self, reason: str, actor: str, at: datetime) -> None:
@@ -451,15 +437,15 @@ class Petition(Aggregate):
             self._check_step("explain")
         elif self.status != "escalated":
             self._refuse("only an escalated petition is explained by its committee matter")
-        _require_choice("reason_category", reason_category, EXPLANATION_REASONS)
-        _require_choice("method", method, EXPLANATION_METHODS)
+        require_choice("reason_category", reason_category, EXPLANATION_REASONS)
+        require_choice("method", method, EXPLANATION_METHODS)
         if explained_on > at.date():
             raise InvalidValueError("explained_on", "must not be in the future")
         if explained_on < self.received_at.date():
             raise InvalidValueError("explained_on", "must not be before the petition was received")
         self._explained(
             reason_category=reason_category,
-            explanation=_require_text("explanation", explanation),
+            explanation=require_text("explanation", explanation),
             method=method,
             explained_on=explained_on,
             matter_id=matter_id,
@@ -489,7 +475,7 @@ class Petition(Aggregate):
 
     def follow_up(self, *, satisfaction: str, comment: str, actor: str, at: datetime) -> None:
         self._check_step("follow_up")
-        _require_choice("satisfaction", satisfaction, SATISFACTION)
+        require_choice("satisfaction", satisfaction, SATISFACTION)
         self._followed_up(satisfaction=satisfaction, comment=(comment or "").strip(), actor=actor, at=at)
 
     @event(FollowedUp)
@@ -549,8 +535,8 @@ class Petition(Aggregate):
         if self.personal_data_erased:
             self._refuse("the personal data of this petition is already erased")
         self._personal_data_erased(
-            requested_by=_require_text("requested_by", requested_by, 200),
-            reason=_require_text("reason", reason, 2000), actor=actor, at=at,
+            requested_by=require_text("requested_by", requested_by, 200),
+            reason=require_text("reason", reason, 2000), actor=actor, at=at,
         )
 
     @event(PersonalDataErased)
@@ -574,7 +560,7 @@ def _checked_steps(steps: list[dict[str, Any]], today: date, due_date: date) -> 
         if step_due > due_date:
             raise InvalidValueError(f"steps.{index}.due_date", "must not be after the deadline")
         checked.append(
-            {"due_date": step_due, "description": _require_text(f"steps.{index}.description", step["description"], 500)}
+            {"due_date": step_due, "description": require_text(f"steps.{index}.description", step["description"], 500)}
         )
         previous = step_due
     return checked

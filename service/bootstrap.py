@@ -45,9 +45,9 @@ class Services:
         self.petitions = PetitionDesk(self.log, self.clock, self.settings.secret_key)
         self.communities = Communities(self.log, self.clock)
         self.accounts = Accounts(self.log, self.clock)
-        self.supervision = Supervision(self.petitions, self.projections, self.clock)
         self.committee = Committee(self.log, self.clock)
         self.matter_outcomes = MatterOutcomes(self.log, self.petitions)
+        self.supervision = Supervision(self.petitions, self.projections, self.matter_outcomes, self.clock)
         self.board = PublicBoard(self.projections, self.clock)
         self.lookup = PetitionerLookup(self.projections, self.clock)
         self.worklist = Worklist(self.projections, self.clock)
@@ -59,9 +59,7 @@ class Services:
         return UserServices(self, principal)
 
     def tick(self) -> list[str]:
-        """Marks overdue, once, every deadlined petition whose due date has passed
-        (after carrying closed committee matters' outcomes to their petitions)."""
-        self.matter_outcomes.catch_up()
+        """Marks overdue, once, every deadlined petition whose due date has passed."""
         return self.supervision.tick()
 
     def close(self) -> None:

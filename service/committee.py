@@ -22,10 +22,9 @@ from domain.matter import DEFAULT_NOTICE_DAYS, CommitteeMatter
 from domain.petition import Petition, petition_id
 from service import errors
 from service.clock import Clock
-from service.eventstore import EventLog, check_version, translate_domain_error
+from service.eventstore import EventLog, check_version, history_entry, translate_domain_error
 
-EVENT_FIELDS_NOT_SHOWN = {"originator_id", "originator_topic", "originator_version", "timestamp", "actor", "at",
-                          "community_id"}
+HIDDEN_EVENT_FIELDS = frozenset({"community_id"})
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ class Committee:
 
     def history(self, matter_id: UUID) -> list[dict[str, Any]]:
         matter = self._load(matter_id)
-        return [_history_entry(e) for e in self.log.events.get(matter.id)]
+        return [history_entry(e, HIDDEN_EVENT_FIELDS) for e in self.log.events.get(matter.id)]
 
     def opinion_summary(self, matter_id: UUID) -> dict[str, int]:
         return self._load(matter_id).opinion_summary()
@@ -323,13 +322,3 @@ def matter_view(matter: CommitteeMatter) -> dict[str, Any]:
 def _copy(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return dict(value) if value is not None else None
 
-
-def _history_entry(event: Any) -> dict[str, Any]:
-    details = {k: v for k, v in event.__dict__.items() if k not in EVENT_FIELDS_NOT_SHOWN}
-    return {
-        "event": type(event).__name__,
-        "version": event.originator_version,
-        "actor": event.actor,
-        "at": event.at,
-        "details": details,
-    }

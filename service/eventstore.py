@@ -107,3 +107,18 @@ def check_version(aggregate: Any, expected_version: int | None, state: str) -> N
             "reload and try again",
             {"state": state, "version": aggregate.version},
         )
+
+
+EVENT_FIELDS_NOT_SHOWN = frozenset({"originator_id", "originator_topic", "originator_version", "timestamp", "actor", "at"})
+
+
+def history_entry(event: Any, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """One event as people read it: what, which version, who, when, and its details."""
+    details = {k: v for k, v in event.__dict__.items() if k not in EVENT_FIELDS_NOT_SHOWN and k not in hidden}
+    return {
+        "event": type(event).__name__,
+        "version": event.originator_version,
+        "actor": event.actor,
+        "at": event.at,
+        "details": details,
+    }

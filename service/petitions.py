@@ -22,13 +22,13 @@ from domain.reference import ReferenceCounter, counter_id
 from domain.request import IdempotentRequest, request_id
 from service import errors
 from service.clock import Clock
-from service.eventstore import EventLog, check_version, translate_domain_error
+from service.eventstore import EventLog, check_version, history_entry, translate_domain_error
 from service.working_days import add_working_days
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed safely
 SYSTEM_ACTOR = "system"
 MAX_NUMBERING_ATTEMPTS = 50
-EVENT_FIELDS_NOT_SHOWN = {"originator_id", "originator_topic", "originator_version", "timestamp", "actor", "at", "tracking_code_hash"}
+HIDDEN_EVENT_FIELDS = frozenset({"tracking_code_hash"})
 
 
 def new_tracking_code() -> str:
@@ -85,7 +85,7 @@ class PetitionDesk:
 
     def history(self, reference: str) -> list[dict[str, Any]]:
         petition = self._load(reference)
-        return [_history_entry(e) for e in self.log.events.get(petition.id)]
+        return [history_entry(e, HIDDEN_EVENT_FIELDS) for e in self.log.events.get(petition.id)]
 
     def check_tracking_code(self, reference: str, code: str) -> bool:
         try:
@@ -409,16 +409,6 @@ def petition_view(petition: Petition) -> dict[str, Any]:
         "duplicates": list(petition.duplicates),
     }
 
-
-def _history_entry(event: Any) -> dict[str, Any]:
-    details = {k: v for k, v in event.__dict__.items() if k not in EVENT_FIELDS_NOT_SHOWN}
-    return {
-        "event": type(event).__name__,
-        "version": event.originator_version,
-        "actor": event.actor,
-        "at": event.at,
-        "details": details,
-    }
 
 
 def _clean_petitioner(petitioner: dict[str, Any] | None) -> dict[str, Any] | None:
