@@ -164,7 +164,8 @@ def run(settings: Settings, bind: str, workers: int, threads: int) -> None:
         click.echo("Note: several workers need PostgreSQL; on SQLite use `petitions serve`.", err=True)
     bootstrap(settings).close()  # the tables, once, before the workers and the follower start at the same time
     env = {**os.environ, "PETITIONS_DATABASE_URL": settings.database_url, "PETITIONS_BIND": bind,
-           "PETITIONS_WORKERS": str(workers), "PETITIONS_THREADS": str(threads)}
+           "PETITIONS_WORKERS": str(workers), "PETITIONS_THREADS": str(threads),
+           "PETITIONS_CREATE_TABLE": "n"}  # created above: workers and follower starting at once must not run DDL
     click.echo(f"Serving on http://{bind}/ with {workers} workers; read models followed by `petitions project`")
     raise SystemExit(Supervisor(env).run())
 

@@ -255,22 +255,28 @@ class ProjectionRunner:
 
 
 class _Waiter:
-    """Waits for new events: LISTEN/NOTIFY where the recorder has a channel (PostgreSQL), else a poll interval."""
+    """Waits for new events: LISTEN/NOTIFY where the recorder has a channel (PostgreSQL), else a poll interval.
+    A LISTEN connection that is lost (the database restarted) is replaced by polling until it can LISTEN again."""
 
     def __init__(self, recorder: ApplicationRecorder, interval: float) -> None:
         self.interval = interval
         self._connection: Any = None
-        channel = getattr(recorder, "channel_name", None)
+        self._channel = getattr(recorder, "channel_name", None)
         datastore = getattr(recorder, "datastore", None)
-        if channel and datastore is not None and hasattr(datastore, "get_connection"):
-            try:
-                self._context = datastore.get_connection()
-                self._connection = self._context.__enter__()
-                self._connection.execute(f'LISTEN "{channel}"')
-                self._connection.commit()
-            except Exception as error:  # noqa: BLE001 - polling still works
-                log.warning("cannot LISTEN for new events (%s); polling instead", type(error).__name__)
-                self._connection = None
+        self._datastore = datastore if self._channel and hasattr(datastore, "get_connection") else None
+        self._listen()
+
+    def _listen(self) -> None:
+        if self._datastore is None:
+            return
+        try:
+            self._context = self._datastore.get_connection()
+            self._connection = self._context.__enter__()
+            self._connection.execute(f'LISTEN "{self._channel}"')
+            self._connection.commit()
+        except Exception as error:  # noqa: BLE001 - polling still works
+            log.warning("cannot LISTEN for new events (%s); polling instead", type(error).__name__)
+            self.close()
 
     @property
     def listening(self) -> bool:
@@ -279,14 +285,22 @@ class _Waiter:
     def wait(self, stop: threading.Event) -> None:
         if self._connection is None:
             stop.wait(self.interval)
+            self._listen()
             return
-        for _ in self._connection.notifies(timeout=self.interval, stop_after=1):
-            break
+        try:
+            for _ in self._connection.notifies(timeout=self.interval, stop_after=1):
+                break
+        except Exception as error:  # noqa: BLE001 - the connection was lost: poll, and LISTEN again next time
+            log.warning("lost the LISTEN connection (%s); polling until it is back", type(error).__name__)
+            self.close()
 
     def close(self) -> None:
         if self._connection is not None:
-            self._context.__exit__(None, None, None)
             self._connection = None
+            try:
+                self._context.__exit__(None, None, None)
+            except Exception:  # noqa: BLE001 - a broken connection goes back to the pool, which drops it
+                pass
 
 
 def _insert_ignore(connection: Connection, name: str) -> None:

@@ -35,6 +35,7 @@ proc_name = "petitions"
 control_socket_disable = True  # its default path is one per user: two instances on a machine would share it
 accesslog = None  # the app writes one JSON line per request, with its route and never its raw path
 logconfig_dict = logging_config(os.environ.get("PETITIONS_LOG_LEVEL", "INFO"))
+NO_EVENT_STORE_DDL = "PETITIONS_CREATE_TABLE"  # eventsourcing's CREATE_TABLE, for the application named Petitions
 
 
 def on_starting(server) -> None:  # type: ignore[no-untyped-def]
@@ -50,6 +51,9 @@ def on_starting(server) -> None:  # type: ignore[no-untyped-def]
     from service.bootstrap import bootstrap
 
     bootstrap().close()
+    # Workers booting at once must not run the event store's DDL again: concurrent CREATE OR REPLACE
+    # FUNCTION fails ("tuple concurrently updated") and a worker that fails to boot stops gunicorn.
+    os.environ[NO_EVENT_STORE_DDL] = "n"
 
 
 def child_exit(server, worker) -> None:  # type: ignore[no-untyped-def]
