@@ -16,6 +16,8 @@ On a fresh schema of that database (dropped afterwards unless --keep): a communi
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import sys
 import time
 from pathlib import Path
@@ -23,8 +25,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.harness import (  # noqa: E402
-    COMMANDS_ONLY, MIX, Cluster, fresh_database, get, in_process_rate, percentile, prepare, preload, report, run_load,
+    COMMANDS_ONLY, MIX, ROOT, Cluster, fresh_database, get, in_process_rate, percentile, prepare, preload, report,
+    run_load,
 )
+from service.settings import Settings  # noqa: E402
+
+KEPT = ROOT / "instance" / "load-schemas"
 
 
 def main() -> None:
@@ -36,13 +42,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread when more than 1)")
     parser.add_argument("--concurrency", type=int, default=8, help="client processes (closed loop, keep-alive)")
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--keep", action="store_true", help="keep the schema (its name is printed)")
+    parser.add_argument("--keep", action="store_true", help="keep the schema, to run again on it with --schema")
+    parser.add_argument("--schema", help="run on a schema kept by an earlier run (no preload)")
     args = parser.parse_args()
 
-    with fresh_database(args.database_url, keep=args.keep) as settings:
-        print(f"store: PostgreSQL, {settings.database_url.rsplit('=', 1)[-1]}")
-        setup = prepare(settings)
-        if args.petitions:
+    with existing_or_fresh(args) as (settings, setup):
+        print(f"store: PostgreSQL, schema {settings.postgres_schema}")
+        if args.petitions and not args.schema:
             took = preload(settings, setup, args.petitions, processes=args.preload_processes)
             print(f"preloaded {args.petitions} petitions in {took:.0f} s ({args.petitions / took:.0f}/s)")
             took = project(settings)
@@ -65,6 +71,21 @@ def main() -> None:
         http_rate = commands.commands_per_second()
         print(f"commands/s at concurrency {args.concurrency}: HTTP {http_rate:.0f}, in-process service {service_rate:.0f} "
               f"(HTTP is {http_rate / service_rate:.2f} of in-process)")
+
+
+@contextlib.contextmanager
+def existing_or_fresh(args):  # type: ignore[no-untyped-def]
+    """The kept schema named by --schema (with its tokens), or a new one, prepared."""
+    if args.schema:
+        settings = Settings(database_url=f"{args.database_url}?schema={args.schema}")
+        yield settings, json.loads((KEPT / f"{args.schema}.json").read_text())
+        return
+    with fresh_database(args.database_url, keep=args.keep) as settings:
+        setup = prepare(settings)
+        if args.keep:
+            KEPT.mkdir(parents=True, exist_ok=True)
+            (KEPT / f"{settings.postgres_schema}.json").write_text(json.dumps(setup))
+        yield settings, setup
 
 
 def project(settings) -> float:  # type: ignore[no-untyped-def]
