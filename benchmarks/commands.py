@@ -61,29 +61,32 @@ def raw_rate(settings: Settings, operations: int) -> float:
     return operations / elapsed
 
 
-def setup_community(services) -> tuple[str, str]:
+def setup_community(services) -> tuple[str, str, str]:
+    """A community, a desk member, and a signed-in account for them: (contact point, member, bearer token)."""
     services.communities.register(code="bench", name="基准社区", kind="community", actor="admin")
     point = services.communities.add_contact_point("bench", name="第一网格", area="", actor="admin")
     member = services.communities.add_member("bench", name="王芳", role="desk_staff",
                                              contact_point_id=point["id"], actor="admin")
-    return point["id"], member["id"]
+    services.accounts.register(username="bench", display_name="王芳", password="bench-password",
+                               roles=["desk_staff"], community_code="bench", member_id=member["id"], actor="admin")
+    return point["id"], member["id"], services.accounts.issue_token("bench", label="benchmark", actor="admin")
 
 
 def service_rate(services, point: str, member: str, cycles: int) -> float:
-    desk = services.petitions
+    """The same commands as over HTTP, through the permission-checked use cases, in-process."""
+    desk = services.as_user(services.accounts.principal("bench")).petitions
     started = time.perf_counter()
     for _ in range(cycles):
         outcome, _ = desk.receive(contact_point_id=point, category="sanitation", channel="desk", summary="垃圾清运",
-                                  details="门口垃圾未清运", petitioner={"name": "张三"}, received_by=member, actor=member)
+                                  details="门口垃圾未清运", petitioner={"name": "张三"}, received_by=member)
         reference = outcome.petition["reference"]
-        desk.set_deadline(reference, working_days=5, responsible_member_id=member, plan="联系物业", steps=None,
-                          actor=member)
-        desk.resolve(reference, outcome="已清运", actor=member)
-        desk.follow_up(reference, satisfaction="satisfied", comment="", actor=member)
+        desk.set_deadline(reference, working_days=5, responsible_member_id=member, plan="联系物业", steps=None)
+        desk.resolve(reference, outcome="已清运")
+        desk.follow_up(reference, satisfaction="satisfied", comment="")
     return cycles * 4 / (time.perf_counter() - started)
 
 
-def http_rate(services, point: str, member: str, cycles: int) -> float:
+def http_rate(services, point: str, member: str, token: str, cycles: int) -> float:
     app = create_app(services=services)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -92,7 +95,7 @@ def http_rate(services, point: str, member: str, cycles: int) -> float:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     connection = http.client.HTTPConnection("127.0.0.1", port)
-    headers = {"Content-Type": "application/json", "X-Actor": member}
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
 
     def post(path: str, body: dict) -> dict:
         connection.request("POST", path, json.dumps(body), headers)
@@ -113,6 +116,7 @@ def http_rate(services, point: str, member: str, cycles: int) -> float:
         post(f"/api/petitions/{reference}/follow-up", {"satisfaction": "satisfied"})
     elapsed = time.perf_counter() - started
     connection.close()
+    time.sleep(0.2)  # let waitress finish with the closed connection before it stops
     server.close()
     return cycles * 4 / elapsed
 
@@ -142,9 +146,9 @@ def main() -> None:
         store = "PostgreSQL" if settings.is_postgres else "SQLite"
         raw = raw_rate(settings, args.cycles * 4)
         services = bootstrap(settings)
-        point, member = setup_community(services)
+        point, member, token = setup_community(services)
         through_service = service_rate(services, point, member, args.cycles)
-        through_http = http_rate(services, point, member, args.cycles)
+        through_http = http_rate(services, point, member, token, args.cycles)
         services.close()
         print(f"store: {store}; {args.cycles} petitions × 4 commands (receive, deadline, resolve, follow-up), one client")
         print(f"  raw eventsourcing get+save    {raw:8.0f} /s   1.00")
