@@ -15,12 +15,15 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, Connection, Date, DateTime, Index, Integer, PrimaryKeyConstraint, String, Table, Text, bindparam, select, update,
+    Boolean, Column, Connection, Date, DateTime, Index, Integer, PrimaryKeyConstraint, String, Table, Text, bindparam, select, text,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from domain.petition import Petition
+from domain.petition import OPEN_STATUSES, Petition
 from projections.runner import metadata
+
+OPEN_CONDITION = "status IN (" + ", ".join(f"'{status}'" for status in OPEN_STATUSES) + ")"
 
 petitions = Table(
     "rm_petitions",
@@ -58,6 +61,9 @@ petitions = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_rm_petitions_board", "community_id", "status", "due_date"),
     Index("ix_rm_petitions_open", "status", "community_id", "overdue"),
+    # the board's petitions in progress, nearest deadline first, without walking past the closed ones
+    Index("ix_rm_petitions_in_progress", "community_id", "due_date", "received_at", "reference",
+          postgresql_where=text(OPEN_CONDITION), sqlite_where=text(OPEN_CONDITION)),
 )
 
 petition_steps = Table(

@@ -8,6 +8,7 @@ Environment:
   PETITIONS_WORKERS          worker processes (default: 2 per core)
   PETITIONS_THREADS          threads per worker (default 1: sync workers; more: gthread workers)
   PETITIONS_LOG_LEVEL        default INFO
+  PETITIONS_BOARD_CACHE_SECONDS  how long a worker answers the public board from memory (default 2; 0: off)
   PROMETHEUS_MULTIPROC_DIR   where workers keep their metrics (default: a new temporary folder)
 
 The workers run no projections (create_app starts no followers): ``petitions project``
@@ -35,6 +36,7 @@ proc_name = "petitions"
 control_socket_disable = True  # its default path is one per user: two instances on a machine would share it
 accesslog = None  # the app writes one JSON line per request, with its route and never its raw path
 logconfig_dict = logging_config(os.environ.get("PETITIONS_LOG_LEVEL", "INFO"))
+os.environ.setdefault("PETITIONS_BOARD_CACHE_SECONDS", "2")  # the public board, answered from memory for 2 s
 NO_EVENT_STORE_DDL = "PETITIONS_CREATE_TABLE"  # eventsourcing's CREATE_TABLE, for the application named Petitions
 
 

@@ -9,8 +9,11 @@ until the read models have applied it (read-your-writes)."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import os
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -119,9 +122,40 @@ class _Reads:
 
 # ---- the public board -------------------------------------------------------------------------
 
-class PublicBoard(_Reads):
-    """What residents see (公开栏): no sign-in, no personal data."""
+def _remembered(method: Callable[..., Any]) -> Callable[..., Any]:
+    """The same public answer from memory for ``cache_seconds`` (a busy wall screen or a crowd
+    refreshing the board costs one set of queries per worker per interval; 0 turns it off)."""
 
+    @functools.wraps(method)
+    def remembered(self: PublicBoard, *args: Any, **kwargs: Any) -> Any:
+        if not self.cache_seconds:
+            return method(self, *args, **kwargs)
+        key = (method.__name__, args, tuple(sorted(kwargs.items())))
+        now = time.monotonic()
+        hit = self._remembered.get(key)
+        if hit is not None and now - hit[0] < self.cache_seconds:
+            return hit[1]
+        answer = method(self, *args, **kwargs)
+        if len(self._remembered) > 1000:
+            self._remembered.clear()
+        self._remembered[key] = (now, answer)
+        return answer
+
+    return remembered
+
+
+class PublicBoard(_Reads):
+    """What residents see (公开栏): no sign-in, no personal data. With PETITIONS_BOARD_CACHE_SECONDS
+    (set by the production run), the summary and each community's board are answered from memory
+    for that long."""
+
+    def __init__(self, projections: ProjectionRunner, clock: Clock, cache_seconds: float | None = None) -> None:
+        super().__init__(projections, clock)
+        self.cache_seconds = float(os.environ.get("PETITIONS_BOARD_CACHE_SECONDS") or 0) if cache_seconds is None \
+            else cache_seconds
+        self._remembered: dict[tuple, tuple[float, Any]] = {}
+
+    @_remembered
     def summary(self) -> dict[str, Any]:
         """Every community this month and this year, and the totals."""
         today = self.today()
@@ -155,6 +189,7 @@ class PublicBoard(_Reads):
         return {"today": today, "month": this_month, "year": year, "communities": rows, "totals": totals,
                 "position": self.projections.lowest_position()}
 
+    @_remembered
     def board(self, code: str, *, months: int = 12, per_page: int = 10) -> dict[str, Any]:
         """One community's board: its statistics, resolutions, results and the petitions in progress."""
         community = self.community(code)

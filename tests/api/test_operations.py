@@ -221,3 +221,17 @@ class TestTheFollowerProcess:
         assert "Stopped at position" in out.decode()
         for line in err.decode().splitlines():
             json.loads(line)  # its log lines are JSON
+
+
+class TestBoardFromMemory:
+    def test_the_production_run_answers_the_public_board_from_memory_for_a_moment(self, client, services, community):
+        services.projections.catch_up()
+        assert services.board.cache_seconds == 0  # off unless PETITIONS_BOARD_CACHE_SECONDS says so (gunicorn sets 2)
+        services.board.cache_seconds = 0.5
+        first = client.get("/api/public/communities/jinhua/board").json
+        client.post("/api/petitions", json=petition_fields(community))
+        services.projections.catch_up()
+        assert client.get("/api/public/communities/jinhua/board").json == first
+        time.sleep(0.55)
+        later = client.get("/api/public/communities/jinhua/board").json
+        assert later["in_progress"]["total"] == first["in_progress"]["total"] + 1
