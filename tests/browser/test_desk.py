@@ -114,3 +114,29 @@ def test_roles_are_refused_what_they_may_not_do(page, server, settings, live_ser
         "summary": "没有令牌的表单", "details": "x"})
     assert posted.status == 400
     assert live_services.log.last_position() == before
+
+
+FORBIDDEN_PAGES = {
+    "desk_staff": ["/admin/accounts", "/ledger", "/committee/matters/new"],
+    "handling_member": ["/desk/new", "/admin/communities", "/ledger"],
+    "committee_secretary": ["/desk/new", "/admin/accounts"],
+    "committee_member": ["/desk/new", "/desk/worklist", "/committee/matters/new", "/ledger"],
+    "leadership": ["/desk/new", "/desk/worklist", "/committee/matters/new", "/admin/accounts"],
+    "administrator": ["/desk/new", "/committee/matters/new"],
+}
+
+
+def test_each_role_sees_a_403_page_for_what_it_may_not_do(page, server, live_services):
+    live_services.communities.register(code="jinhua", name="金华社区", kind="community", actor="admin")
+    for role, paths in FORBIDDEN_PAGES.items():
+        username = role.replace("_", "")[:16]
+        live_services.accounts.register(username=username, display_name=role, password=f"{username}-password",
+                                        roles=[role], community_code="jinhua", actor="admin")
+        sign_in(page, server, username, f"{username}-password")
+        before = live_services.log.last_position()
+        for path in paths:
+            response = page.goto(f"{server}{path}")
+            assert response.status == 403, (role, path)
+            expect(page.locator("h1")).to_contain_text("403")
+        assert live_services.log.last_position() == before
+        page.click("header button.link")
