@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
+from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, format_percent, gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from marshmallow import Schema, ValidationError
