@@ -150,6 +150,9 @@ class ProjectionRunner:
             notifications = self.recorder.select_notifications(
                 lowest, self.batch_size, stop=until, inclusive_of_start=False
             )
+            prepare = getattr(self.mapper, "prepare", None)
+            if prepare is not None:
+                prepare(notifications)  # e.g. fetch a batch's decryption keys at once
             try:
                 for notification in notifications:
                     wanting = [
