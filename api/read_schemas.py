@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from service.reads import MAX_PER_PAGE, OPEN_STATUSES
+from service.reads import MAX_PAGE, MAX_PER_PAGE, OPEN_STATUSES
 from service.vocabulary import CATEGORIES, STAGES
 
 
 # ---- query parameters ------------------------------------------------------------------------------
 
 class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 100_000  # far past any real list; keeps the row offset a number every database takes
 NOT_FOUND = "no petition has this reference number and tracking code"
 
 
@@ -116,8 +117,8 @@ class _Reads:
 
     @staticmethod
     def check_page(page: int, per_page: int) -> None:
-        if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-            raise errors.InvalidInputError({"per_page": [f"page from 1, per_page from 1 to {MAX_PER_PAGE}"]})
+        if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
+            raise errors.InvalidInputError({"per_page": [f"page from 1 to {MAX_PAGE}, per_page from 1 to {MAX_PER_PAGE}"]})
 
 
 # ---- the public board -------------------------------------------------------------------------
