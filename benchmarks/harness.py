@@ -633,13 +633,20 @@ def restart_scenario(settings: Settings, setup: dict[str, Any], seconds: float =
             "follower_after": follower_after, "ready_again": ready_again}
 
 
+OUTAGE_SECONDS = 2.0
+
+
 def restart_postgres() -> tuple[float, float]:
     """Restarts the local PostgreSQL cluster; answers when it went down and when it answered again
     (times relative to the load's clock, time.time())."""
     version = sorted(os.listdir("/etc/postgresql"))[-1]
     went_down = time.time()
     try:
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True,
+        # stopped for a couple of seconds, not just restarted: a definite outage for the clients to meet
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "stop", "--", "-m", "fast"],
+                       check=True, capture_output=True, timeout=60)
+        time.sleep(OUTAGE_SECONDS)
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], check=True,
                        capture_output=True, timeout=60)
     finally:
         ensure_postgres_running(version)
