@@ -1,12 +1,14 @@
 """Event store recorders, where the library's own need a correction.
 
 eventsourcing 9.5's PostgreSQL recorder, with ``POSTGRES_ENABLE_DB_FUNCTIONS``,
-inserts events through a database function and silently drops a tracking
-record given with them. A follower that writes events together with its
-tracking record (the matter-outcomes process) would then lose its position and
-do its work twice. This recorder takes the library's transactional path —
-tracking record, table lock, events, one commit — whenever a tracking record
-comes with the events, and the fast function path otherwise.
+inserts events through a database function that silently drops a tracking
+record given with them (a follower that writes events together with its
+tracking record, the matter-outcomes process, would lose its position and do
+its work twice), and that takes no table lock: positions drawn from the
+sequence can then commit out of order, and a follower reading the log by
+position skips one committed after it read past it. This recorder always takes
+the library's transactional path — tracking record, EXCLUSIVE table lock,
+events, one commit — so positions become visible in order.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from eventsourcing.persistence import StoredEvent
 
 class PostgresProcessRecorder(postgres.PostgresProcessRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        if kwargs.get("tracking") is None or not self.datastore.enable_db_functions:
+        if not self.datastore.enable_db_functions:
             return super().insert_events(stored_events, **kwargs)
+        # Always the locked path: the function path takes no table lock, so two saves can commit their
+        # positions out of order, and a follower that has read past a position still uncommitted skips
+        # it for good (seen under load: a petition missing from the read models).
         return self._insert_events_with_tracking(stored_events, **kwargs)
 
     def _insert_events_with_tracking(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
