@@ -33,8 +33,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--petitions", type=int, default=10_000, help="petitions preloaded before the kill run")
     parser.add_argument("--no-restart", action="store_true", help="skip the PostgreSQL restart")
+    parser.add_argument("--no-kill", action="store_true", help="skip the kill -9 run")
     args = parser.parse_args()
+    if not args.no_kill:
+        kill_run(args)
+    if not args.no_restart:
+        restart_run(args)
 
+
+def kill_run(args: argparse.Namespace) -> None:
     with fresh_database(args.database_url) as settings:
         setup = prepare(settings)
         if args.petitions:
@@ -50,8 +57,8 @@ def main() -> None:
               f"missing: {killed['missing']}; tables differing from a rebuild: {killed['differ_from_rebuild'] or 'none'} "
               f"(of {killed['tables']})")
 
-    if args.no_restart:
-        return
+
+def restart_run(args: argparse.Namespace) -> None:
     with fresh_database(args.database_url) as settings:
         setup = prepare(settings)
         try:

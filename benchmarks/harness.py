@@ -209,17 +209,22 @@ class Cluster:
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.stderr,
         )
         deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"petitions run exited with {self.process.returncode}; see {self.stderr.name}")
-            try:
-                if get(self.base, "/readyz")[0] == 200 and len(self.worker_pids()) == self.workers and self.follower_pid():
-                    return self
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError("the cluster did not become ready")
-            time.sleep(0.3)
+        try:
+            while True:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"petitions run exited with {self.process.returncode}; see {self.stderr.name}")
+                try:
+                    if (get(self.base, "/readyz")[0] == 200 and len(self.worker_pids()) == self.workers
+                            and self.follower_pid()):
+                        return self
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the cluster did not become ready; see {self.stderr.name}")
+                time.sleep(0.3)
+        except BaseException:
+            self.stop()
+            raise
 
     def master_pid(self) -> int | None:
         return next((pid for pid in children(self.process.pid) if b"gunicorn" in cmdline(pid)), None)
