@@ -53,6 +53,7 @@ def main() -> None:
             print(f"preloaded {args.petitions} petitions in {took:.0f} s ({args.petitions / took:.0f}/s)")
             took = project(settings)
             print(f"projected the log in {took:.0f} s")
+            vacuum(settings)  # what autovacuum does some time after a bulk load: statistics, visibility map
         with Cluster(settings, workers=args.workers, threads=args.threads) as cluster:
             status, ready = get(cluster.base, "/readyz")
             print(f"petitions run: {args.workers} workers × {args.threads} thread(s), log at position {ready['position']}; "
@@ -86,6 +87,15 @@ def existing_or_fresh(args):  # type: ignore[no-untyped-def]
             KEPT.mkdir(parents=True, exist_ok=True)
             (KEPT / f"{settings.postgres_schema}.json").write_text(json.dumps(setup))
         yield settings, setup
+
+
+def vacuum(settings) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    with psycopg.connect(settings.database_url.split("?")[0], autocommit=True) as connection:
+        connection.execute(f'SET search_path TO "{settings.postgres_schema}"')
+        for table in ("petitions_events", "petitioner_keys", "rm_petitions", "rm_petition_steps", "rm_petition_counts"):
+            connection.execute(f"VACUUM ANALYZE {table}")
 
 
 def project(settings) -> float:  # type: ignore[no-untyped-def]
