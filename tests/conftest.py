@@ -3,10 +3,12 @@ TEST_DATABASE_URL says so), a movable clock, the services and the HTTP client.""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -23,12 +25,12 @@ def _postgres_url() -> str | None:
     return url if url.startswith("postgresql") else None
 
 
-@pytest.fixture
-def settings(tmp_path) -> Iterator[Settings]:
-    """A fresh, empty store for each test: a SQLite file, or a PostgreSQL schema dropped afterwards."""
+@contextlib.contextmanager
+def fresh_settings(folder: Path) -> Iterator[Settings]:
+    """A new, empty store: a SQLite file in ``folder``, or a PostgreSQL schema dropped afterwards."""
     url = _postgres_url()
     if url is None:
-        yield Settings(database_url=f"sqlite:///{tmp_path / 'petitions.db'}")
+        yield Settings(database_url=f"sqlite:///{folder / 'petitions.db'}")
         return
     schema = f"test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(url, autocommit=True) as connection:
@@ -38,6 +40,13 @@ def settings(tmp_path) -> Iterator[Settings]:
     finally:
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def settings(tmp_path) -> Iterator[Settings]:
+    """A fresh, empty store for each test."""
+    with fresh_settings(tmp_path) as fresh:
+        yield fresh
 
 
 @pytest.fixture

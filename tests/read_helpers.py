@@ -3,34 +3,10 @@ snapshots of the read models' tables, and the petitioners' personal data found i
 
 from __future__ import annotations
 
-import contextlib
-import uuid
-from collections.abc import Iterator
-from typing import Any
 
-import psycopg
 from sqlalchemy import select
 
 from service.bootstrap import Services
-from service.settings import Settings
-from tests.conftest import _postgres_url
-
-
-@contextlib.contextmanager
-def fresh_settings(folder: Any) -> Iterator[Settings]:
-    """A new, empty store: a SQLite file in ``folder``, or a PostgreSQL schema dropped afterwards."""
-    url = _postgres_url()
-    if url is None:
-        yield Settings(database_url=f"sqlite:///{folder / 'petitions.db'}")
-        return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield Settings(database_url=f"{url}?schema={schema}")
-    finally:
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def snapshot(services: Services, name: str | None = None) -> dict[str, list[tuple]]:

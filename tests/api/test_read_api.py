@@ -15,9 +15,9 @@ from api import create_app
 from service.bootstrap import bootstrap
 from service.clock import ManualClock
 from service.demo import load_demo
-from tests.conftest import ALL_ROLES, START, token_for
+from tests.conftest import START, fresh_settings, token_for
 from tests.helpers import petition_fields
-from tests.read_helpers import fresh_settings, personal_data
+from tests.read_helpers import personal_data
 
 PUBLIC_PREFIXES = ("/api/public", "/board")
 

@@ -24,7 +24,7 @@ from service.demo import load_demo
 from service.working_days import working_days_between
 from tests.conftest import START
 from tests.helpers import petition_fields
-from tests.read_helpers import fresh_settings
+from tests.conftest import fresh_settings
 
 
 @pytest.fixture(scope="module")
