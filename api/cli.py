@@ -149,10 +149,10 @@ def project(settings: Settings, interval: float) -> None:
 
 @main.command()
 @click.option("--bind", default="127.0.0.1:8000", show_default=True, envvar="PETITIONS_BIND")
-@click.option("--workers", default=2 * (os.cpu_count() or 1), show_default="2 per core", type=int,
+@click.option("--workers", default=(os.cpu_count() or 1) + 1, show_default="cores + 1", type=int,
               envvar="PETITIONS_WORKERS")
-@click.option("--threads", default=1, show_default=True, type=int, envvar="PETITIONS_THREADS",
-              help="threads per worker (more than 1: gunicorn's gthread workers)")
+@click.option("--threads", default=4, show_default=True, type=int, envvar="PETITIONS_THREADS",
+              help="threads per worker (gunicorn's gthread workers; 1: sync workers)")
 @click.pass_obj
 def run(settings: Settings, bind: str, workers: int, threads: int) -> None:
     """Production run: gunicorn workers serving the app, and `petitions project` beside them

@@ -1,6 +1,6 @@
 """Faults under load, full size: the production run (``petitions run``) on a fresh PostgreSQL schema.
 
-    python benchmarks/faults.py [--seconds 60] [--concurrency 8] [--workers 4] [--petitions 10000]
+    python benchmarks/faults.py [--seconds 60] [--concurrency 8] [--workers 3] [--petitions 10000]
                                 [--database-url postgresql://postgres@127.0.0.1:5432/test] [--no-restart]
 
 1. kill -9: a gunicorn worker at a quarter of the load, the follower at a half (the supervisor
@@ -30,7 +30,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--petitions", type=int, default=10_000, help="petitions preloaded before the kill run")
     parser.add_argument("--no-restart", action="store_true", help="skip the PostgreSQL restart")
     parser.add_argument("--no-kill", action="store_true", help="skip the kill -9 run")

@@ -189,7 +189,7 @@ def free_port() -> int:
 class Cluster:
     """``petitions run``: gunicorn's master and workers, and the follower, under the supervisor."""
 
-    def __init__(self, settings: Settings, workers: int = 3, threads: int = 1, log_dir: Path | None = None) -> None:
+    def __init__(self, settings: Settings, workers: int = 3, threads: int = 4, log_dir: Path | None = None) -> None:
         self.settings = settings
         self.workers = workers
         self.threads = threads

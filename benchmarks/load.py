@@ -1,6 +1,6 @@
 """Load test of the production run (``petitions run``: gunicorn workers + the follower) on loopback.
 
-    python benchmarks/load.py [--petitions 100000] [--workers 4] [--concurrency 8] [--seconds 30]
+    python benchmarks/load.py [--petitions 100000] [--workers 3] [--threads 4] [--concurrency 8] [--seconds 30]
                               [--database-url postgresql://postgres@127.0.0.1:5432/test]
 
 On a fresh schema of that database (dropped afterwards unless --keep): a community and tokens,
@@ -38,8 +38,8 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--petitions", type=int, default=10_000, help="petitions preloaded into the log")
     parser.add_argument("--preload-processes", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread when more than 1)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (1: sync workers)")
     parser.add_argument("--concurrency", type=int, default=8, help="client processes (closed loop, keep-alive)")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the schema, to run again on it with --schema")

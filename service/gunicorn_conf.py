@@ -5,8 +5,8 @@ from the repository's root through its gunicorn.conf.py).
 Environment:
   PETITIONS_DATABASE_URL     the store (postgresql://… for several workers)
   PETITIONS_BIND             address to listen on (default 127.0.0.1:8000)
-  PETITIONS_WORKERS          worker processes (default: 2 per core)
-  PETITIONS_THREADS          threads per worker (default 1: sync workers; more: gthread workers)
+  PETITIONS_WORKERS          worker processes (default: cores + 1)
+  PETITIONS_THREADS          threads per worker (default 4: gthread workers; 1: sync workers)
   PETITIONS_LOG_LEVEL        default INFO
   PETITIONS_BOARD_CACHE_SECONDS  how long a worker answers the public board from memory (default 2; 0: off)
   PROMETHEUS_MULTIPROC_DIR   where workers keep their metrics (default: a new temporary folder)
@@ -26,8 +26,10 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="petitions-metrics-")
 
 bind = os.environ.get("PETITIONS_BIND", "127.0.0.1:8000").split(",")
-workers = int(os.environ.get("PETITIONS_WORKERS") or 2 * (os.cpu_count() or 1))
-threads = int(os.environ.get("PETITIONS_THREADS") or 1)
+# Measured on 2 cores at 1M petitions (docs/operations.md): cores + 1 workers of 4 threads did best; the
+# threads overlap database waits and keep connections alive (sync workers close each one).
+workers = int(os.environ.get("PETITIONS_WORKERS") or (os.cpu_count() or 1) + 1)
+threads = int(os.environ.get("PETITIONS_THREADS") or 4)
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = 60  # longer than the 30 s a request may wait for a database connection (POSTGRES_CONNECT_TIMEOUT)
 graceful_timeout = 20
