@@ -10,11 +10,12 @@ from flask import Flask, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 from swagger_ui_bundle import swagger_ui_path
 
-from api import board, committee, communities, petitions, reads
+from api import board, commitments, committee, communities, petitions, reads, reports, transparency, visits
 from api.errors import PetitionsApi, register_error_handlers
 from api.operations import init_operations
 from api.pages import csrf, init_pages
 from api.pages.labels import label
+from api.security import document_security, init_security
 from service.bootstrap import Services, bootstrap
 from service.settings import Settings
 
@@ -61,18 +62,20 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
             else Settings.from_env(app.instance_path)
         )
         services = bootstrap(settings)
-    app.config["SECRET_KEY"] = services.settings.secret_key
     app.extensions["petitions.services"] = services
     init_operations(app)  # request ids, access log, metrics, /readyz, /metrics
+    init_security(app, services.settings)  # secret, cookies, proxies, headers; sign-in before a body is read
 
     api = PetitionsApi(app)
-    for blueprint in (petitions.blp, petitions.supervision, communities.blp, committee.blp):
+    for blueprint in (petitions.blp, petitions.supervision, communities.blp, committee.blp, commitments.commitments,
+                      commitments.questionnaires, commitments.reviews, commitments.public, reports.blp):
         api.register_blueprint(blueprint)
-    for blueprint in (board.blp, reads.desk, reads.agenda, reads.ledger):
+    for blueprint in (board.blp, transparency.blp, reads.desk, reads.agenda, reads.ledger, visits.blp, visits.public):
         api.register_blueprint(blueprint)
     app.register_blueprint(board.pages)
+    document_security(app, api)
     register_error_handlers(app)
-    init_pages(app)
+    init_pages(app, api)
     app.jinja_env.filters["label"] = label
     for blueprint in app.blueprints.values():
         if (blueprint.url_prefix or "").startswith("/api"):

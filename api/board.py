@@ -4,18 +4,25 @@ JSON under /api/public/…; the wall-screen pages under /board."""
 
 from __future__ import annotations
 
+import io
+from datetime import date
 from typing import Any
 
+import segno
+
 from flask import Blueprint as PageBlueprint
-from flask import render_template, request
+from flask import render_template, request, url_for
+from marshmallow import EXCLUDE, ValidationError
 from flask_babel import force_locale
 from flask_smorest import Blueprint
 
 from api import read_schemas as rs
 from api import schemas
+from api import transparency_schemas as ts
 from api.board_chart import monthly_chart
 from api.context import services
 from api.pages.labels import label
+from service import errors
 
 blp = Blueprint(
     "public", __name__, url_prefix="/api/public",
@@ -43,7 +50,10 @@ def all_statistics(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.response(200, rs.BoardSchema)
 @blp.alt_response(404, schema=schemas.ProblemSchema, description="no such community")
 def community_board(query: dict[str, Any], code: str):  # type: ignore[no-untyped-def]
-    """公开栏 One community's board: statistics, resolutions, implementation, petitions in progress"""
+    """公开栏 One community's board: statistics, resolutions, implementation, petitions in progress; with
+    `as_of`, as it stood at the end of that day"""
+    if query["as_of"]:
+        return services().history.board(code, query["as_of"], months=query["months"], per_page=query["per_page"])
     return services().board.board(code, months=query["months"], per_page=query["per_page"])
 
 
@@ -90,7 +100,8 @@ def implementation(query: dict[str, Any], code: str):  # type: ignore[no-untyped
 @blp.alt_response(429, schema=schemas.ProblemSchema, description="too many wrong codes: wait Retry-After seconds")
 def lookup(data: dict[str, Any]):  # type: ignore[no-untyped-def]
     """查询 A petitioner looks up their petition by reference number and tracking code"""
-    return services().lookup.lookup(data["reference"], data["tracking_code"], client=request.remote_addr or "")
+    return services().lookup.lookup(data["reference"], data["tracking_code"], client=request.remote_addr or "",
+                                    as_of=data["as_of"])
 
 
 # ---- pages ------------------------------------------------------------------------------------------
@@ -115,9 +126,63 @@ def board_index():  # type: ignore[no-untyped-def]
 
 @pages.route("/<code>", methods=["GET"])
 def board_page(code: str):  # type: ignore[no-untyped-def]
-    """The wall screen: large type, rotating sections, refreshing itself."""
-    board = services().board.board(code, months=12, per_page=12)
+    """The wall screen: large type, rotating sections, refreshing itself; ``?as_of=YYYY-MM-DD`` shows the
+    board as it stood at the end of that day (and does not refresh)."""
+    as_of = _as_of()
+    if as_of:
+        board = services().history.board(code, as_of, months=12, per_page=12)
+    else:
+        board = services().board.board(code, months=12, per_page=12)
     return render_template(
         "board/wall.html", board=board, chart=monthly_chart(board["statistics"]["months"]), bilingual=bilingual,
-        rotate=min(max(request.args.get("rotate", 15, type=int) or 15, 5), 120), refresh=60,
+        rotate=min(max(request.args.get("rotate", 15, type=int) or 15, 5), 120), refresh=60, as_of=as_of,
+        head_qr=_head_qr(board.get("head")), **({} if as_of else _member_work(code)),
     )
+
+
+def _member_work(code: str) -> dict[str, Any]:
+    """The members' commitments of this year and the questionnaire results fed back, for the wall."""
+    year = services().clock.now().year
+    return {"year": year, "commitments": services().commitments.public(code, year),
+            "questionnaires": services().questionnaires.published(code),
+            "reviews": services().reviews.public(code, year - 1)}
+
+
+@pages.route("/<code>/figures", methods=["GET"])
+def figure_page(code: str):  # type: ignore[no-untyped-def]
+    """The public entries behind one figure of the board (每个数字的依据)."""
+    query = _load(ts.FigureQuerySchema(), request.args)
+    community = services().board.community(code)
+    found = services().transparency.behind(code, query["month"], query["figure"])
+    return render_template("board/figure.html", community=community, month=query["month"], figure=query["figure"],
+                           label=bilingual(query["figure"]), entries=found)
+
+
+@pages.route("/entries/<int(max=2147483647):index>", methods=["GET"])
+def entry_page(index: int):  # type: ignore[no-untyped-def]
+    """One entry of the public record with its inclusion proof in the latest signed head."""
+    return render_template("board/entry.html", item=services().transparency.entry(index))
+
+
+def _as_of() -> date | None:
+    if not request.args.get("as_of"):
+        return None
+    return _load(rs.AsOfMixin(), {"as_of": request.args["as_of"]})["as_of"]
+
+
+def _load(schema: Any, data: Any) -> dict[str, Any]:
+    try:
+        return schema.load(data, unknown=EXCLUDE)
+    except ValidationError as error:
+        raise errors.InvalidInputError(error.normalized_messages()) from None
+
+
+def _head_qr(head: dict[str, Any] | None) -> str | None:
+    """A QR code of the head's address, with its whole root hash after the '#': photographed, it can be
+    checked later (`petitions verify`)."""
+    if not head:
+        return None
+    url = url_for("transparency.head", tree_size=head["tree_size"], _external=True) + "#" + head["root_hash"]
+    svg = io.BytesIO()
+    segno.make(url, error="m").save(svg, kind="svg", scale=3, xmldecl=False, svgns=True, dark="#f3f4f6", light=None)
+    return svg.getvalue().decode()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from pathlib import Path
 
 import click
 
@@ -12,16 +14,21 @@ from service.demo import load_demo
 from service.demo_accounts import DEMO_ACCOUNTS, create_demo_accounts
 from service.logs import configure as configure_logging
 from service.permissions import SYSTEM
-from service.settings import Settings
+from service.settings import DEFAULT_INSTANCE, SECRET_FILE, SettingError, Settings, instance_secret
 
 
 @click.group()
 @click.option("--database-url", envvar="PETITIONS_DATABASE_URL", default=None,
               help="sqlite:///file.db (default: instance/petitions.db) or postgresql://user@host:5432/db")
+@click.option("--keys-database-url", envvar="PETITIONS_KEYS_DATABASE_URL", default=None,
+              help="the key store's database (default: keys.db beside a SQLite events file; <dbname>_keys on PostgreSQL)")
 @click.pass_context
-def main(context: click.Context, database_url: str | None) -> None:
+def main(context: click.Context, database_url: str | None, keys_database_url: str | None) -> None:
     """群众诉求办理 — petitions at the community reception desk."""
-    context.obj = Settings(database_url=database_url) if database_url else Settings.from_env()
+    settings = Settings.from_env(database_url=database_url)
+    if keys_database_url:
+        settings = dataclasses.replace(settings, keys_database_url=keys_database_url)
+    context.obj = settings
 
 
 @main.command()
@@ -37,6 +44,11 @@ def serve(settings: Settings, host: str, port: int, threads: int, run_projection
 
     from api import create_app
 
+    if not settings.secret_key:  # no built-in secret: a random one, made once and kept in the instance folder
+        settings = settings.with_(secret_key=instance_secret(DEFAULT_INSTANCE))
+        click.echo(f"Secret key: kept in {(DEFAULT_INSTANCE / SECRET_FILE).resolve()} (PETITIONS_SECRET_KEY overrides it)")
+    if not settings.public_base_url:  # receipts and QR codes lead to the address served, never to a Host header
+        settings = settings.with_(public_base_url=f"http://{_url_host(host)}:{port}")
     services = bootstrap(settings)
     app = create_app(services=services)
     if run_projections:
@@ -70,6 +82,10 @@ def demo(settings: Settings, petitions: int, months: int) -> None:
         click.echo(f"{sum(report.matters.values())} committee matters (一征三议两公开), by stage:")
         for stage, count in report.matters.items():
             click.echo(f"  {stage:18} {count}")
+        work = report.member_work
+        click.echo(f"{work.get('commitments', 0)} members' commitments ({work.get('evaluations', 0)} evaluations), "
+                   f"{work.get('questionnaires', 0)} questionnaires ({work.get('answers', 0)} answers), "
+                   f"{work.get('reviews', 0)} year-end reviews of last year")
         click.echo("Demo accounts (user name / password):")
         for username, name, roles, *_, password in DEMO_ACCOUNTS:
             click.echo(f"  {username:10} {password:22} {', '.join(roles)}")
@@ -160,10 +176,20 @@ def run(settings: Settings, bind: str, workers: int, threads: int) -> None:
     from api.supervisor import Supervisor
 
     configure_logging()
+    try:
+        secret = settings.require_secret()  # no built-in secret: say which variable to set
+    except SettingError as error:
+        raise click.ClickException(str(error)) from None
+    public_base_url = settings.public_base_url or f"http://{bind.split(',')[0]}"
+    if not settings.public_base_url:
+        click.echo(f"Note: receipts' addresses lead to {public_base_url}; set PETITIONS_PUBLIC_BASE_URL to the "
+                   "address the public uses (https://…).", err=True)
     if not settings.is_postgres:
         click.echo("Note: several workers need PostgreSQL; on SQLite use `petitions serve`.", err=True)
     bootstrap(settings).close()  # the tables, once, before the workers and the follower start at the same time
-    env = {**os.environ, "PETITIONS_DATABASE_URL": settings.database_url, "PETITIONS_BIND": bind,
+    env = {**os.environ, "PETITIONS_DATABASE_URL": settings.database_url,
+           "PETITIONS_KEYS_DATABASE_URL": settings.key_store_url, "PETITIONS_BIND": bind,
+           "PETITIONS_SECRET_KEY": secret, "PETITIONS_PUBLIC_BASE_URL": public_base_url,
            "PETITIONS_WORKERS": str(workers), "PETITIONS_THREADS": str(threads),
            "PETITIONS_CREATE_TABLE": "n"}  # created above: workers and follower starting at once must not run DDL
     click.echo(f"Serving on http://{bind}/ with {workers} workers; read models followed by `petitions project`")
@@ -189,9 +215,103 @@ def rebuild(settings: Settings, name: str | None) -> None:
         services.close()
 
 
+@main.group()
+def keys() -> None:
+    """The key store: the keys that open personal data (docs/operations.md, backup and restore)."""
+
+
+@keys.command("reapply-erasures")
+@click.pass_obj
+def reapply_erasures(settings: Settings) -> None:
+    """Erase again everyone the log says was erased: run it after restoring the key store from a backup."""
+    from service.erasures import reapply
+
+    services = bootstrap(settings)
+    try:
+        again = reapply(services.log.keys, services.log.recorder, services.log.mapper)
+        click.echo(f"{len(again)} erasure(s) applied again to the key store" if again
+                   else "Every erasure in the log holds in the key store.")
+    finally:
+        services.close()
+
+
+@keys.command("scrub")
+@click.pass_obj
+def scrub(settings: Settings) -> None:
+    """Clear what the key store's database keeps of erased keys: on PostgreSQL VACUUM FULL of the key
+    tables, a checkpoint and a WAL switch (run as a user allowed to); on SQLite a WAL truncate."""
+    services = bootstrap(settings)
+    try:
+        services.log.keys.scrub(wal=True)
+        click.echo("Key store scrubbed (see docs/operations.md for what backups and archived WAL still hold).")
+    finally:
+        services.close()
+
+
+@main.group()
+def tokens() -> None:
+    """Bearer tokens: list them (never their secrets) and revoke them."""
+
+
+@tokens.command("list")
+@click.argument("username", required=False)
+@click.pass_obj
+def tokens_list(settings: Settings, username: str | None) -> None:
+    """Every token (or USERNAME's): id, user, label, issued, expires."""
+    services = bootstrap(settings)
+    try:
+        listed = services.as_user(SYSTEM).accounts.tokens(username, lifetime=services.signin.token_lifetime)
+    except errors.ServiceError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        services.close()
+    if not listed:
+        click.echo("No tokens.")
+    for token in listed:
+        state = "expired" if token["expired"] else "live"
+        click.echo(f"{token['id']}  {token['username']:12} {token['label']:20} issued {token['issued_at']:%Y-%m-%d %H:%M}"
+                   f"  expires {token['expires_at']:%Y-%m-%d %H:%M}  {state}")
+
+
+@tokens.command("revoke")
+@click.argument("username")
+@click.argument("token_id")
+@click.pass_obj
+def tokens_revoke(settings: Settings, username: str, token_id: str) -> None:
+    """Revoke USERNAME's token TOKEN_ID (the id `petitions tokens list` shows)."""
+    services = bootstrap(settings)
+    try:
+        services.as_user(SYSTEM).accounts.revoke_token(username, token_id)
+        click.echo(f"Token {token_id} of {username} revoked.")
+    except errors.ServiceError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        services.close()
+
+
+def _url_host(host: str) -> str:
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
 def _describe(settings: Settings) -> str:
     if settings.is_postgres:
         return "PostgreSQL"
     return settings.database_url.removeprefix("sqlite:///")
 if __name__ == "__main__":
     main()
+
+
+@main.command()
+@click.argument("url")
+@click.option("--state", default=str(Path.home() / ".petitions-verify.json"), show_default=True,
+              help="where the heads and entries seen before are kept")
+@click.option("--entry", "entries", type=int, multiple=True, help="also check this entry's inclusion proof")
+def verify(url: str, state: str, entries: tuple[int, ...]) -> None:
+    """Checks a service's public record from outside (the same check as verifier/verify_board.py): every
+    head's signature, that the log only grew since the last check, every entry, each month's statistics."""
+    from verifier.verify_board import Verifier, http_fetcher
+
+    ok = Verifier(http_fetcher(url), state, say=click.echo).run(entries)
+    raise SystemExit(0 if ok else 1)

@@ -8,7 +8,7 @@ from uuid import UUID
 from flask_smorest import Blueprint
 
 from api import committee_schemas as schemas
-from api.context import api_user, expected_version, with_etag
+from api.context import api_user, expected_version, idempotency_key, with_etag
 from api.schemas import ProblemSchema
 
 blp = Blueprint(
@@ -40,10 +40,21 @@ def list_matters(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.alt_response(422, schema=ProblemSchema, description="invalid input")
 def open_matter(data: dict[str, Any]):  # type: ignore[no-untyped-def]
     """Open a matter from escalated petitions, or on the committee's own initiative (no petitions)"""
-    outcome = api_user().committee.open(**data)
+    outcome = api_user().committee.open(idempotency_key=idempotency_key(), **data)
     body, headers = with_etag(outcome.matter, outcome.position)
     headers["Location"] = f"/api/matters/{body['id']}"
     return body, 201, headers
+
+
+@blp.route("/erase-resident-data", methods=["POST"])
+@blp.arguments(schemas.EraseResidentDataSchema)
+@blp.response(200, schemas.ResidentErasureSchema)
+@blp.alt_response(404, schema=ProblemSchema, description="no such community")
+@blp.alt_response(422, schema=ProblemSchema, description="invalid input, or no opinion or objection names this resident")
+def erase_resident_data(data: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """Erase a resident's name from every opinion and objection of a community's matters, on a lawful
+    request (who asked and why are recorded; the name is not)"""
+    return api_user().committee.erase_resident_data(**data)
 
 
 @blp.route("/<uuid:matter_id>", methods=["GET"])
@@ -65,18 +76,20 @@ def opinion_summary(matter_id: UUID):  # type: ignore[no-untyped-def]
 
 
 @blp.route("/<uuid:matter_id>/solicitation/close", methods=["POST"])
+@blp.arguments(schemas.CloseSolicitationSchema)
 @_document_errors
 @blp.response(200, schemas.MatterSchema)
-def close_solicitation(matter_id: UUID):  # type: ignore[no-untyped-def]
-    """一征 Close the solicitation (not before its window opens)"""
-    outcome = api_user().committee.close_solicitation(matter_id, expected_version=expected_version())
+def close_solicitation(data: dict[str, Any], matter_id: UUID):  # type: ignore[no-untyped-def]
+    """一征 Close the solicitation (not before its window opens; before its last day has passed, with a reason)"""
+    outcome = api_user().committee.close_solicitation(matter_id, expected_version=expected_version(),
+                                                      idempotency_key=idempotency_key(), **data)
     return with_etag(outcome.matter, outcome.position)
 
 
 def _command(path: str, schema: type, summary: str, action: str) -> None:
     def view(data: dict[str, Any], matter_id: UUID):  # type: ignore[no-untyped-def]
         method = getattr(api_user().committee, action)
-        outcome = method(matter_id, expected_version=expected_version(), **data)
+        outcome = method(matter_id, expected_version=expected_version(), idempotency_key=idempotency_key(), **data)
         return with_etag(outcome.matter, outcome.position)
 
     view.__name__ = action

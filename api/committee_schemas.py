@@ -50,11 +50,35 @@ class SolicitationSchema(Schema):
     closes_on = fields.Date(required=True, metadata={"description": "last day of the window"})
 
 
+class EraseResidentDataSchema(Schema):
+    community = required_text(40, metadata={"description": "the community's code"})
+    name = required_text(50, metadata={"description": "the resident's full name, as given in opinions or objections"})
+    requested_by = required_text(200, metadata={"description": "who lawfully asked for the erasure"})
+    reason = required_text(2000, metadata={"description": "why: the legal ground"})
+
+
+class ErasedRecordsSchema(Schema):
+    matter_id = fields.UUID()
+    opinions = fields.List(fields.Integer())
+    objections = fields.List(fields.Integer())
+
+
+class ResidentErasureSchema(Schema):
+    matters = fields.List(fields.Nested(ErasedRecordsSchema), metadata={
+        "description": "the opinions and objections whose resident's name was erased, per matter"})
+    position = fields.Integer()
+
+
 class OpinionSchema(Schema):
     resident = optional_name("the resident's name; omit or null for an anonymous opinion")
     stance = fields.String(required=True, validate=validate.OneOf(STANCES))
     text = required_text(2000)
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+
+
+class CloseSolicitationSchema(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=2000), metadata={
+        "description": "required while the announced window is still open (recorded with the closing)"})
 
 
 class ProposalSchema(Schema):
@@ -132,6 +156,8 @@ class SolicitationViewSchema(Schema):
     closes_on = fields.Date()
     opened_by = fields.String()
     closed_at = fields.DateTime(allow_none=True)
+    closed_early_because = fields.String(allow_none=True, metadata={
+        "description": "the reason given for closing before the announced last day"})
 
 
 class OpinionViewSchema(Schema):
@@ -266,6 +292,10 @@ class MatterSchema(MatterSummarySchema):
     result = fields.Nested(ResultViewSchema, allow_none=True)
     end_reason = fields.String(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    time_gates = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Date()),
+                             metadata={"description": "allowed steps today's date holds back: opens_on (possible "
+                                                      "from that day), closed_on (its time has passed), early_until "
+                                                      "(possible now only with a reason)"})
     position = fields.Integer(metadata={"description": "log position of the last change (read-your-writes)"})
 
 

@@ -10,7 +10,7 @@ from flask_smorest import abort
 from service.bootstrap import Services, UserServices
 from service.permissions import Principal
 
-SESSION_KEY = "username"
+SESSION_KEY = "session_id"  # the server-side session's random id (service/signin.py)
 
 
 def services() -> Services:
@@ -28,22 +28,27 @@ def _from_bearer_token() -> Principal | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    return services().accounts.principal_for_token(token.strip())
+    return services().signin.token_principal(token.strip())
 
 
 def _from_session() -> Principal | None:
-    username = session.get(SESSION_KEY)
-    return services().accounts.principal(username) if username else None
+    session_id = session.get(SESSION_KEY)
+    principal = services().signin.session_principal(session_id) if isinstance(session_id, str) else None
+    if principal is None and SESSION_KEY in session:
+        session.clear()  # signed out elsewhere, idle too long, or the account disabled: forget the cookie
+    return principal
 
 
 def api_user() -> UserServices:
     """The use cases as the caller of the JSON API may use them: 401 without a valid bearer token.
     (Cookies are not accepted here, so the JSON API needs no CSRF token.)"""
-    principal = _from_bearer_token() if request.headers.get("Authorization") else None
+    principal = g.get("api_principal")
+    if principal is None:
+        principal = _from_bearer_token() if request.headers.get("Authorization") else None
     if principal is None:
         abort(401, message="sign in: send 'Authorization: Bearer <token>' (see `petitions create-token`)",
               headers={"WWW-Authenticate": 'Bearer realm="petitions"'})
-    g.principal = principal
+    g.principal = g.api_principal = principal
     return services().as_user(principal)
 
 

@@ -88,14 +88,23 @@ def check_json_body():  # type: ignore[no-untyped-def]
     if request.mimetype != "application/json":
         return jsonify(error_body("unsupported_media_type", "send JSON, with Content-Type: application/json")), 415
     try:
-        json.loads(raw)
+        parsed = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         return jsonify(error_body("bad_request", f"the body is not valid JSON: {error}")), 400
+    except RecursionError:
+        return jsonify(error_body("bad_request", "the body is not valid JSON: nested too deeply")), 400
     if b"\\u0000" in raw.lower():
-        fields = {"_body": ["text must not contain NUL (U+0000) characters"]}
-        return jsonify(error_body("invalid_input", "_body: text must not contain NUL (U+0000) characters",
-                                  fields=fields)), 422
+        return _invalid_text("text must not contain NUL (U+0000) characters")
+    if b"\\ud" in raw.lower():  # an escaped surrogate: refuse one that is not half of a pair
+        try:
+            json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return _invalid_text("text must be valid Unicode: a lone surrogate such as \\ud800 is not a character")
     return None
+
+
+def _invalid_text(problem: str):  # type: ignore[no-untyped-def]
+    return jsonify(error_body("invalid_input", f"_body: {problem}", fields={"_body": [problem]})), 422
 
 
 def register_error_handlers(app: Flask) -> None:

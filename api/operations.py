@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 import time
 import uuid
 from typing import Any
@@ -22,6 +23,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client.core import GaugeMetricFamily
 
 from api.context import services
+from api.errors import error_body
 from service import errors, logs
 from service.operations import lags, readiness
 
@@ -96,6 +98,14 @@ def _readyz():  # type: ignore[no-untyped-def]
 
 
 def _metrics() -> Response:
+    """Only for a scraper holding PETITIONS_METRICS_TOKEN (as a bearer token); without one set, no /metrics."""
+    expected = current_app.config.get("METRICS_TOKEN")
+    if not expected:
+        return jsonify(error_body("not_found", "metrics are off: set PETITIONS_METRICS_TOKEN")), 404
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), expected.encode()):
+        return (jsonify(error_body("not_signed_in", "send 'Authorization: Bearer <PETITIONS_METRICS_TOKEN>'")), 401,
+                {"WWW-Authenticate": 'Bearer realm="metrics"'})
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 

@@ -48,7 +48,7 @@ def get_petition(reference: str):  # type: ignore[no-untyped-def]
 def _command(path: str, schema: type, summary: str, action: str) -> None:
     def view(data: dict[str, Any], reference: str):  # type: ignore[no-untyped-def]
         method = getattr(api_user().petitions, action)
-        outcome = method(reference, expected_version=expected_version(), **data)
+        outcome = method(reference, expected_version=expected_version(), idempotency_key=idempotency_key(), **data)
         return with_etag(outcome.petition, outcome.position)
 
     view.__name__ = action
@@ -77,8 +77,21 @@ _command("erase-personal-data", schemas.ErasePersonalDataSchema,
 @blp.response(200, schemas.PetitionSchema)
 def merge(data: dict[str, Any], reference: str):  # type: ignore[no-untyped-def]
     """Merge this duplicate into another petition"""
-    outcome = api_user().petitions.merge(reference, into_reference=data["into"], expected_version=expected_version())
+    outcome = api_user().petitions.merge(reference, into_reference=data["into"], expected_version=expected_version(),
+                                         idempotency_key=idempotency_key())
     return with_etag(outcome.petition, outcome.position)
+
+
+@blp.route("/<reference>/tracking-code", methods=["POST"])
+@blp.arguments(schemas.ReissueTrackingCodeSchema)
+@_document_errors
+@blp.response(200, schemas.ReceiptSchema)
+def reissue_tracking_code(data: dict[str, Any], reference: str):  # type: ignore[no-untyped-def]
+    """A new tracking code for a petitioner who lost the receipt; the old code stops working (who and why are recorded)"""
+    outcome, code = api_user().petitions.reissue_tracking_code(
+        reference, expected_version=expected_version(), idempotency_key=idempotency_key(), **data)
+    body, headers = with_etag(outcome.petition, outcome.position)
+    return {**body, "tracking_code": code}, 200, headers
 
 
 supervision = Blueprint("supervision", __name__, url_prefix="/api", description="督办 Supervision and calendar")

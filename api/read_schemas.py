@@ -1,7 +1,7 @@
 """Request and response bodies of the read models' endpoints (board, lookup, worklist, agenda, ledger).
 
-Public answers are built only from the fields named here: none of them holds a petitioner's
-name (only the masked form, 张**), phone or address."""
+Public answers are built only from the fields named here: none of them holds anything of a
+petitioner's name, phone or address."""
 
 from __future__ import annotations
 
@@ -30,7 +30,12 @@ class MonthsQuerySchema(Schema):
     months = fields.Integer(load_default=12, validate=validate.Range(min=1, max=60))
 
 
-class BoardQuerySchema(MonthsQuerySchema):
+class AsOfMixin(Schema):
+    as_of = fields.Date(load_default=None, metadata={
+        "description": "the board as it stood at the end of this day (rebuilt from the log), e.g. 2026-10-01"})
+
+
+class BoardQuerySchema(MonthsQuerySchema, AsOfMixin):
     per_page = fields.Integer(load_default=10, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
@@ -44,7 +49,7 @@ class ResolutionsQuerySchema(PageQuerySchema):
     in_notice = fields.Boolean(load_default=False, metadata={"description": "only those still in their notice period"})
 
 
-class LookupRequestSchema(Schema):
+class LookupRequestSchema(AsOfMixin):
     reference = fields.String(required=True, validate=validate.Length(min=1, max=20))
     tracking_code = fields.String(required=True, validate=validate.Length(min=1, max=30))
 
@@ -169,7 +174,8 @@ class PublicPetitionSchema(Schema):
     due_date = fields.Date(allow_none=True)
     days_to_deadline = fields.Integer(allow_none=True)
     overdue = fields.Boolean()
-    petitioner = fields.String(allow_none=True, metadata={"description": "masked: 张**"})
+    entry = fields.Integer(allow_none=True, metadata={
+        "description": "its latest entry in the transparency log: /api/transparency/entries/{entry}"})
 
 
 class InProgressPageSchema(PageSchema):
@@ -196,6 +202,8 @@ class ResolutionSchema(Schema):
     days_left = fields.Integer(metadata={"description": "days of the notice period still to run, today included"})
     tally = fields.Nested(TallySchema)
     objections = fields.Integer()
+    entry = fields.Integer(allow_none=True, metadata={
+        "description": "its latest entry in the transparency log: /api/transparency/entries/{entry}"})
 
 
 class ResolutionPageSchema(PageSchema):
@@ -218,6 +226,8 @@ class ImplementationSchema(Schema):
     result = fields.String(allow_none=True)
     result_disclosed_on = fields.Date(allow_none=True)
     petitions = fields.Integer()
+    entry = fields.Integer(allow_none=True, metadata={
+        "description": "its latest entry in the transparency log: /api/transparency/entries/{entry}"})
 
 
 class ImplementationPageSchema(PageSchema):
@@ -230,14 +240,57 @@ class BoardCommunitySchema(Schema):
     kind = fields.String()
 
 
+class HeadSummarySchema(Schema):
+    tree_size = fields.Integer()
+    root_hash = fields.String()
+    timestamp = fields.String()
+    fingerprint = fields.String(metadata={"description": "what the board shows; check it with `petitions verify`"})
+
+
 class BoardSchema(Schema):
     community = fields.Nested(BoardCommunitySchema)
     today = fields.Date()
+    head = fields.Nested(HeadSummarySchema, allow_none=True, metadata={
+        "description": "the signed tree head of the transparency log the board stood on"})
     statistics = fields.Nested(StatisticsSchema)
     resolutions = fields.List(fields.Nested(ResolutionSchema))
     implementation = fields.List(fields.Nested(ImplementationSchema))
     in_progress = fields.Nested(InProgressPageSchema)
     position = fields.Integer()
+
+
+class SkippedDaySchema(Schema):
+    day = fields.Date()
+    why = fields.String(metadata={"description": "weekend, holiday or make_up_working_day"})
+    holiday = fields.String(allow_none=True)
+
+
+class CountedSpanSchema(Schema):
+    counted = fields.List(fields.Date(), metadata={"description": "the working days counted"})
+    skipped = fields.List(fields.Nested(SkippedDaySchema), metadata={"description": "weekends and holidays"})
+    make_up_days = fields.List(fields.Nested(SkippedDaySchema), metadata={
+        "description": "weekend days that were working days (调休) and counted"})
+    provisional = fields.Boolean(metadata={"description": "a year without a published holiday calendar yet"})
+
+
+class ExtensionReasoningSchema(CountedSpanSchema):
+    on = fields.Date()
+    working_days = fields.Integer()
+    from_ = fields.Date(data_key="from", attribute="from")
+    to = fields.Date()
+    reason = fields.String()
+
+
+class DeadlineSchema(CountedSpanSchema):
+    set_on = fields.Date()
+    working_days = fields.Integer()
+    due_date = fields.Date()
+    extensions = fields.List(fields.Nested(ExtensionReasoningSchema))
+    open = fields.Boolean()
+    overdue = fields.Boolean(metadata={"description": "still open and past its due date"})
+    marked_overdue_on = fields.Date(allow_none=True)
+    working_days_left = fields.Integer(allow_none=True, metadata={"description": "negative: working days late"})
+    state = fields.String(metadata={"description": "running, due_today, overdue or settled"})
 
 
 class LookupStepSchema(Schema):
@@ -262,6 +315,8 @@ class LookupSchema(Schema):
     satisfaction = fields.String(allow_none=True)
     reopened_count = fields.Integer()
     steps = fields.List(fields.Nested(LookupStepSchema))
+    deadline = fields.Nested(DeadlineSchema, allow_none=True)
+    as_of = fields.Date(allow_none=True)
 
 
 class WorkItemSchema(Schema):
@@ -283,8 +338,10 @@ class WorkItemSchema(Schema):
     extensions = fields.Integer()
     reopened_count = fields.Integer()
     version = fields.Integer()
-    petitioner_name = fields.String(allow_none=True, metadata={"description": "personal data (staff only)"})
-    petitioner_phone = fields.String(allow_none=True, metadata={"description": "personal data (staff only)"})
+    petitioner_name = fields.String(allow_none=True, metadata={
+        "description": "personal data: only for a reader who may see it; null when anonymous, erased or not shown"})
+    petitioner_phone = fields.String(allow_none=True, metadata={
+        "description": "personal data: only for a reader who may see it; null when anonymous, erased or not shown"})
 
 
 class WorkPageSchema(PageSchema):
@@ -336,7 +393,15 @@ class AgendaSchema(PageSchema):
     stages = fields.List(fields.Nested(AgendaStageSchema))
 
 
-class LedgerRowSchema(CountsSchema):
+class ContactPointWorkSchema(CountsSchema):
+    visits = fields.Integer(metadata={"description": "visits counted against the visit rule"})
+    visits_required = fields.Integer(metadata={"description": "visits the rule asks in the period (to this month)"})
+    contact_households = fields.Integer()
+    paired_households = fields.Integer(metadata={"description": "households paired now"})
+    help_actions = fields.Integer(metadata={"description": "help given to paired households"})
+
+
+class LedgerRowSchema(ContactPointWorkSchema):
     period = fields.String(metadata={"description": "YYYY-MM or YYYY"})
     id = fields.String()
     name = fields.String()
@@ -348,5 +413,5 @@ class LedgerSchema(Schema):
     year = fields.Integer()
     month = fields.Integer(allow_none=True)
     items = fields.List(fields.Nested(LedgerRowSchema))
-    total = fields.Nested(CountsSchema)
+    total = fields.Nested(ContactPointWorkSchema)
     position = fields.Integer()

@@ -4,8 +4,9 @@ They are also the single source of the OpenAPI document."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from service.phones import NOT_A_PHONE, clean_phone, is_phone
 from service.vocabulary import (
     CATEGORIES, CHANNELS, EXPLANATION_METHODS, EXPLANATION_REASONS, KINDS, MEMBER_ROLES, SATISFACTION, STATUSES,
 )
@@ -17,9 +18,20 @@ def required_text(max_length: int = 5000, **kwargs):  # type: ignore[no-untyped-
     return fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
+class Phone(fields.String):
+    """A phone number as typed: full-width digits, spaces and dashes are normalised; anything else is refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
+        cleaned = clean_phone(super()._deserialize(value, attr, data, **kwargs))
+        if not is_phone(cleaned):
+            raise ValidationError(NOT_A_PHONE)
+        return cleaned
+
+
 class PetitionerSchema(Schema):
     name = Text(validate=validate.Length(max=50), metadata={"description": "姓名 (personal data)"})
-    phone = Text(validate=validate.Regexp(r"^\+?[0-9][0-9 -]{4,19}$", error="must be a phone number"))
+    phone = Phone(metadata={"description": "digits; full-width digits, spaces and dashes are normalised "
+                                           "(１３８ １２３４-５６７８ → 13812345678)"})
     address = Text(validate=validate.Length(max=200))
     erased = fields.Boolean(dump_only=True, metadata={"description": "true once erased on a lawful request"})
 
@@ -32,7 +44,8 @@ class ReceiveSchema(Schema):
     details = required_text(5000, metadata={"description": "the full details (staff only)"})
     petitioner = fields.Nested(PetitionerSchema, allow_none=True, load_default=None,
                                metadata={"description": "omit or null for an anonymous petition"})
-    received_by = required_text(60, metadata={"description": "the receiving member's id"})
+    received_by = fields.String(validate=validate.Length(max=60), load_default=None,
+                                metadata={"description": "the receiving member's id (default: the signed-in user's)"})
 
 
 class ResolveOnSpotSchema(Schema):
@@ -89,6 +102,10 @@ class WithdrawSchema(Schema):
 class ErasePersonalDataSchema(Schema):
     requested_by = required_text(200, metadata={"description": "who lawfully asked for the erasure"})
     reason = required_text(2000, metadata={"description": "why: the legal ground"})
+
+
+class ReissueTrackingCodeSchema(Schema):
+    reason = required_text(2000, metadata={"description": "why a new code is issued (e.g. the receipt was lost)"})
 
 
 class MergeSchema(Schema):

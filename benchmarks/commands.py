@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import secrets
 import socket
 import sys
 import tempfile
@@ -67,14 +68,14 @@ def setup_community(services) -> tuple[str, str, str]:
     point = services.communities.add_contact_point("bench", name="第一网格", area="", actor="admin")
     member = services.communities.add_member("bench", name="王芳", role="desk_staff",
                                              contact_point_id=point["id"], actor="admin")
-    services.accounts.register(username="bench", display_name="王芳", password="bench-password",
+    services.accounts.register(username="bench", display_name="王芳", password="bench-Tulip-Quartz-7",
                                roles=["desk_staff"], community_code="bench", member_id=member["id"], actor="admin")
     return point["id"], member["id"], services.accounts.issue_token("bench", label="benchmark", actor="admin")
 
 
 def service_rate(services, point: str, member: str, cycles: int) -> float:
     """The same commands as over HTTP, through the permission-checked use cases, in-process."""
-    desk = services.as_user(services.accounts.principal("bench")).petitions
+    desk = services.as_user(services.accounts.principal_named("bench")).petitions
     started = time.perf_counter()
     for _ in range(cycles):
         outcome, _ = desk.receive(contact_point_id=point, category="sanitation", channel="desk", summary="垃圾清运",
@@ -87,7 +88,7 @@ def service_rate(services, point: str, member: str, cycles: int) -> float:
 
 
 def http_rate(services, point: str, member: str, token: str, cycles: int) -> float:
-    app = create_app(services=services)
+    app = create_app({"SECRET_KEY": secrets.token_urlsafe(48)}, services=services)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -128,12 +129,15 @@ def fresh_settings(database_url: str | None) -> tuple[Settings, callable]:
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(database_url, autocommit=True) as connection:
         connection.execute(f'CREATE SCHEMA "{schema}"')
+        connection.execute(f'CREATE SCHEMA "{schema}_keys"')
 
     def drop() -> None:
         with psycopg.connect(database_url, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            connection.execute(f'DROP SCHEMA "{schema}_keys" CASCADE')
 
-    return Settings(database_url=f"{database_url}?schema={schema}"), drop
+    return Settings(database_url=f"{database_url}?schema={schema}",
+                    keys_database_url=f"{database_url}?schema={schema}_keys"), drop
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import random
 import signal
+import secrets
 import socket
 import subprocess
 import sys
@@ -65,14 +66,17 @@ CATEGORIES = ["sanitation", "infrastructure", "public_safety", "property", "neig
 def fresh_database(database_url: str, keep: bool = False) -> Iterator[Settings]:
     """A new, empty schema in this PostgreSQL database (dropped afterwards unless ``keep``)."""
     schema = f"load_{uuid.uuid4().hex[:10]}"
+    keys = f"{schema}_keys"
     with psycopg.connect(database_url, autocommit=True) as connection:
         connection.execute(f'CREATE SCHEMA "{schema}"')
+        connection.execute(f'CREATE SCHEMA "{keys}"')
     try:
-        yield Settings(database_url=f"{database_url}?schema={schema}")
+        yield Settings(database_url=f"{database_url}?schema={schema}", keys_database_url=f"{database_url}?schema={keys}")
     finally:
         if not keep:
             with psycopg.connect(database_url, autocommit=True) as connection:
                 connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+                connection.execute(f'DROP SCHEMA "{keys}" CASCADE')
 
 
 def prepare(settings: Settings) -> dict[str, Any]:
@@ -90,11 +94,11 @@ def prepare(settings: Settings) -> dict[str, Any]:
         tokens = {}
         for username, roles, member in (("desk", ["desk_staff"], members[0]), ("secretary", ["committee_secretary"], None)):
             extra = {"community_code": "loadtest", "member_id": member} if member else {"community_code": "loadtest"}
-            services.accounts.register(username=username, display_name=username, password=f"{username}-password-1",
+            services.accounts.register(username=username, display_name=username, password=f"{username}-Tulip-Quartz-7",
                                        roles=roles, actor=admin, **extra)
             tokens[username] = services.accounts.issue_token(username, label="load", actor=admin)
         return {"community": "loadtest", "points": points, "members": members, "tokens": tokens,
-                "database_url": settings.database_url}
+                "database_url": settings.database_url, "keys_database_url": settings.key_store_url}
     finally:
         services.close()
 
@@ -110,12 +114,12 @@ def preload(settings: Settings, setup: dict[str, Any], petitions: int, processes
     shares = [petitions // years + (1 if i < petitions % years else 0) for i in range(years)]
     context = multiprocessing.get_context("spawn")
     with context.Pool(years) as pool:
-        pool.starmap(_preload_year, [(settings.database_url, setup, first_year + i, shares[i], batch)
+        pool.starmap(_preload_year, [(settings, setup, first_year + i, shares[i], batch)
                                      for i in range(years) if shares[i]])
     return time.perf_counter() - started
 
 
-def _preload_year(database_url: str, setup: dict[str, Any], year: int, count: int, batch: int) -> None:
+def _preload_year(settings: Settings, setup: dict[str, Any], year: int, count: int, batch: int) -> None:
     from domain.community import community_id
     from domain.petition import Petition
     from service.bootstrap import bootstrap
@@ -124,7 +128,7 @@ def _preload_year(database_url: str, setup: dict[str, Any], year: int, count: in
     from service.working_days import add_working_days
 
     os.environ["PETITIONS_CREATE_TABLE"] = "n"  # the tables exist; processes starting at once must not run DDL
-    services = bootstrap(Settings(database_url=database_url))
+    services = bootstrap(settings)
     rng = random.Random(year)
     community = community_id(setup["community"])
     member = setup["members"][0]
@@ -164,18 +168,16 @@ def _preload_year(database_url: str, setup: dict[str, Any], year: int, count: in
 
 def _seed_keys(services: Any, petitions: list[Any]) -> None:
     """The petitioners' keys for a batch in one statement (the key store writes one per transaction),
-    remembered by the key store so that sealing the batch's events finds them."""
+    so that sealing the batch's events finds them."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    from service.personal_data import petitioner_keys
+    from service.personal_data import subject_keys
 
     keys = services.log.keys
     now = datetime.now(UTC)
     rows = [{"subject_id": str(p.id), "key": AESGCM.generate_key(bit_length=256), "created_at": now} for p in petitions]
     with keys.engine.begin() as connection:
-        connection.execute(petitioner_keys.insert(), rows)
-    for row in rows:
-        keys._remember(row["subject_id"], row["key"])  # noqa: SLF001 - the bulk path's shortcut
+        connection.execute(subject_keys.insert(), rows)
 
 
 # ---- the production run ---------------------------------------------------------------------------------
@@ -189,8 +191,10 @@ def free_port() -> int:
 class Cluster:
     """``petitions run``: gunicorn's master and workers, and the follower, under the supervisor."""
 
-    def __init__(self, settings: Settings, workers: int = 3, threads: int = 4, log_dir: Path | None = None) -> None:
+    def __init__(self, settings: Settings, workers: int = 3, threads: int = 4, log_dir: Path | None = None,
+                 log_level: str = "WARNING") -> None:
         self.settings = settings
+        self.log_level = log_level
         self.workers = workers
         self.threads = threads
         self.port = free_port()
@@ -200,11 +204,13 @@ class Cluster:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> Cluster:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PETITIONS_LOG_LEVEL": "WARNING"}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PETITIONS_LOG_LEVEL": self.log_level,
+               "PETITIONS_SECRET_KEY": os.environ.get("PETITIONS_SECRET_KEY") or secrets.token_urlsafe(48)}
         env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         self.stderr = open(self.log_dir / f"cluster-{self.port}.log", "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "--database-url", self.settings.database_url, "run",
+            [sys.executable, "-m", "api.cli", "--database-url", self.settings.database_url,
+             "--keys-database-url", self.settings.key_store_url, "run",
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--threads", str(self.threads)],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.stderr,
         )
@@ -477,7 +483,7 @@ def in_process_rate(settings: Settings, setup: dict[str, Any], concurrency: int,
     """Commands per second through the service (no HTTP), in ``concurrency`` processes, the commands-only mix."""
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
-    processes = [context.Process(target=_service_client, args=(settings.database_url, setup, seconds, i, queue))
+    processes = [context.Process(target=_service_client, args=(settings, setup, seconds, i, queue))
                  for i in range(concurrency)]
     for process in processes:
         process.start()
@@ -487,15 +493,15 @@ def in_process_rate(settings: Settings, setup: dict[str, Any], concurrency: int,
     return done / seconds
 
 
-def _service_client(database_url: str, setup: dict[str, Any], seconds: float, seed: int, queue: Any) -> None:
+def _service_client(settings: Settings, setup: dict[str, Any], seconds: float, seed: int, queue: Any) -> None:
     from service.bootstrap import bootstrap
     from service.errors import VersionConflictError
 
     os.environ["PETITIONS_CREATE_TABLE"] = "n"  # the tables exist; processes starting at once must not run DDL
 
-    services = bootstrap(Settings(database_url=database_url))
-    desk = services.as_user(services.accounts.principal("desk"))
-    committee = services.as_user(services.accounts.principal("secretary")).committee
+    services = bootstrap(settings)
+    desk = services.as_user(services.accounts.principal_named("desk"))
+    committee = services.as_user(services.accounts.principal_named("secretary")).committee
     rng = random.Random(seed)
     stages: dict[str, list[str]] = {"received": [], "deadlined": [], "resolved": []}
     matters: list[list[Any]] = []

@@ -78,7 +78,8 @@ def main() -> None:
 def existing_or_fresh(args):  # type: ignore[no-untyped-def]
     """The kept schema named by --schema (with its tokens), or a new one, prepared."""
     if args.schema:
-        settings = Settings(database_url=f"{args.database_url}?schema={args.schema}")
+        settings = Settings(database_url=f"{args.database_url}?schema={args.schema}",
+                            keys_database_url=f"{args.database_url}?schema={args.schema}_keys")
         yield settings, json.loads((KEPT / f"{args.schema}.json").read_text())
         return
     with fresh_database(args.database_url, keep=args.keep) as settings:
@@ -94,8 +95,10 @@ def vacuum(settings) -> None:  # type: ignore[no-untyped-def]
 
     with psycopg.connect(settings.database_url.split("?")[0], autocommit=True) as connection:
         connection.execute(f'SET search_path TO "{settings.postgres_schema}"')
-        for table in ("petitions_events", "petitioner_keys", "rm_petitions", "rm_petition_steps", "rm_petition_counts"):
+        for table in ("petitions_events", "rm_petitions", "rm_petition_steps", "rm_petition_counts"):
             connection.execute(f"VACUUM ANALYZE {table}")
+        connection.execute(f'SET search_path TO "{settings.postgres_schema}_keys"')
+        connection.execute("VACUUM ANALYZE personal_data_keys")
 
 
 def project(settings) -> float:  # type: ignore[no-untyped-def]

@@ -13,8 +13,10 @@ from domain.errors import IllegalStepError, InvalidValueError
 
 NAMESPACE = uuid.UUID("3e0b4f57-9c6e-4b1e-8f0c-6d2a9b1c7e55")
 ROLES = (
-    "desk_staff", "handling_member", "committee_secretary", "committee_member", "leadership", "administrator",
+    "desk_staff", "handling_member", "committee_secretary", "committee_member", "leadership", "oversight",
+    "administrator",
 )
+DEPLOYMENT_ROLES = ("oversight", "administrator")  # may be held without a community: for every community
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
 
 
@@ -71,8 +73,10 @@ class Account(Aggregate):
             raise InvalidValueError("username", "must be 2 to 32 lower-case letters, digits, '.', '-' or '_'")
         if not (display_name or "").strip():
             raise InvalidValueError("display_name", "must not be blank")
+        roles = _checked_roles(roles)
+        _check_scope(roles, community_code)
         return cls(
-            username=username, display_name=display_name.strip(), roles=_checked_roles(roles),
+            username=username, display_name=display_name.strip(), roles=roles,
             community_code=community_code, member_id=member_id, password_hash=password_hash, actor=actor, at=at,
         )
 
@@ -89,6 +93,7 @@ class Account(Aggregate):
         self.password_hash = password_hash
         self.active = True
         self.token_hashes: list[str] = []
+        self.tokens: dict[str, dict[str, Any]] = {}  # token hash -> label, issued_at
 
     def change_password(self, *, password_hash: str, actor: str, at: datetime) -> None:
         self._check_active()
@@ -100,7 +105,9 @@ class Account(Aggregate):
 
     def change_roles(self, *, roles: list[str], actor: str, at: datetime) -> None:
         self._check_active()
-        self._roles_changed(roles=_checked_roles(roles), actor=actor, at=at)
+        roles = _checked_roles(roles)
+        _check_scope(roles, self.community_code)
+        self._roles_changed(roles=roles, actor=actor, at=at)
 
     @event(RolesChanged)
     def _roles_changed(self, roles: list[str], actor: str, at: datetime) -> None:
@@ -114,6 +121,7 @@ class Account(Aggregate):
     def _disabled(self, actor: str, at: datetime) -> None:
         self.active = False
         self.token_hashes = []
+        self.tokens = {}
 
     def issue_token(self, *, token_hash: str, label: str, actor: str, at: datetime) -> None:
         self._check_active()
@@ -122,6 +130,7 @@ class Account(Aggregate):
     @event(TokenIssued)
     def _token_issued(self, token_hash: str, label: str, actor: str, at: datetime) -> None:
         self.token_hashes.append(token_hash)
+        self.tokens[token_hash] = {"label": label, "issued_at": at}
 
     def revoke_token(self, *, token_hash: str, actor: str, at: datetime) -> None:
         if token_hash not in self.token_hashes:
@@ -131,6 +140,7 @@ class Account(Aggregate):
     @event(TokenRevoked)
     def _token_revoked(self, token_hash: str, actor: str, at: datetime) -> None:
         self.token_hashes.remove(token_hash)
+        self.tokens.pop(token_hash, None)
 
     def _check_active(self) -> None:
         if not self.active:
@@ -144,3 +154,13 @@ def _checked_roles(roles: list[str]) -> list[str]:
     if unknown:
         raise InvalidValueError("roles", f"unknown role(s): {', '.join(unknown)}; roles are: {', '.join(ROLES)}")
     return sorted(set(roles), key=ROLES.index)
+
+
+def _check_scope(roles: list[str], community_code: str | None) -> None:
+    """Work for a community needs that community; the street office's oversight is above every community."""
+    if community_code is None:
+        bound = [role for role in roles if role not in DEPLOYMENT_ROLES]
+        if bound:
+            raise InvalidValueError("community_code", f"name the community for the role(s): {', '.join(bound)}")
+    elif "oversight" in roles:
+        raise InvalidValueError("roles", "oversight is for every community: give it to an account without a community")

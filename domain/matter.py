@@ -19,7 +19,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.community import CommitteeRules
 from domain.errors import IllegalStepError, InvalidValueError
-from domain.rules import require_choice, require_text
+from domain.rules import require_choice, require_no_personal_data, require_text
 from domain.petition import CHANNELS, Petition
 
 STANCES = ("support", "oppose", "suggestion")
@@ -100,6 +100,7 @@ class CommitteeMatter(Aggregate):
         opinions: dict[str, int]
         actor: str
         at: datetime
+        reason: str = ""  # why it closed before the announced last day (required then)
 
     class ProposalDrafted(Aggregate.Event):
         community_id: uuid.UUID
@@ -198,6 +199,15 @@ class CommitteeMatter(Aggregate):
         actor: str
         at: datetime
 
+    class ResidentDataErased(Aggregate.Event):
+        community_id: uuid.UUID
+        opinions: list[int]
+        objections: list[int]
+        requested_by: str
+        reason: str
+        actor: str
+        at: datetime
+
     # ---- opening ------------------------------------------------------------------
 
     @classmethod
@@ -258,6 +268,7 @@ class CommitteeMatter(Aggregate):
         self.result: dict[str, Any] | None = None
         self.end_reason: str | None = None
         self.closed_at: datetime | None = None
+        self.erasures: list[dict[str, Any]] = []
 
     # ---- what can happen next ------------------------------------------------------
 
@@ -411,7 +422,9 @@ class CommitteeMatter(Aggregate):
              "recorded_by": actor, "recorded_at": at}
         )
 
-    def close_solicitation(self, *, actor: str, at: datetime) -> None:
+    def close_solicitation(self, *, actor: str, at: datetime, reason: str = "") -> None:
+        """Closes the solicitation. Residents were told opinions are taken until the last day: closing
+        before that day has passed needs a reason, recorded with the closing."""
         self._check_step("close_solicitation")
         assert self.solicitation is not None
         if at.date() < self.solicitation["opens_on"]:
@@ -419,14 +432,46 @@ class CommitteeMatter(Aggregate):
                 f"the solicitation opens on {self.solicitation['opens_on'].isoformat()}; "
                 "it cannot close before it opens"
             )
-        self._solicitation_closed(community_id=self.community_id, opinions=self.opinion_summary(), actor=actor, at=at)
+        reason = (reason or "").strip()
+        if at.date() <= self.solicitation["closes_on"] and not reason:
+            self._refuse(
+                f"the solicitation is open until {self.solicitation['closes_on'].isoformat()}; "
+                "closing it early needs a reason"
+            )
+        self._solicitation_closed(community_id=self.community_id, opinions=self.opinion_summary(), actor=actor, at=at,
+                                  reason=require_text("reason", reason, 2000) if reason else "")
 
     @event(SolicitationClosed)
-    def _solicitation_closed(self, community_id: uuid.UUID, opinions: dict[str, int], actor: str, at: datetime) -> None:
+    def _solicitation_closed(
+        self, community_id: uuid.UUID, opinions: dict[str, int], actor: str, at: datetime, reason: str = ""
+    ) -> None:
         assert self.solicitation is not None
         self.solicitation["closed_at"] = at
+        self.solicitation["closed_early_because"] = reason or None
         self.stage = "proposing"
         self.stage_since = at.date()
+
+    def time_gates(self, today: date) -> dict[str, dict[str, Any]]:
+        """The allowed steps that today's date holds back: ``{"opens_on": date}`` for one that becomes
+        possible on that day, ``{"closed_on": date}`` for one whose time has passed, ``{"early_until":
+        date}`` for one possible now only with a reason. Pages show them disabled, with the date."""
+        gates: dict[str, dict[str, Any]] = {}
+        if self.stage == "soliciting" and self.solicitation is not None:
+            opens_on, closes_on = self.solicitation["opens_on"], self.solicitation["closes_on"]
+            if today < opens_on:
+                gates["record_opinion"] = {"opens_on": opens_on}
+                gates["close_solicitation"] = {"opens_on": opens_on}
+            elif today > closes_on:
+                gates["record_opinion"] = {"closed_on": closes_on}
+            else:
+                gates["close_solicitation"] = {"early_until": closes_on}
+        if self.stage == "in_notice" and self.current_disclosure is not None:
+            notice_ends = self.current_disclosure["notice_ends"]
+            if today <= notice_ends:
+                gates["record_implementation_progress"] = {"opens_on": notice_ends + timedelta(days=1)}
+            else:
+                gates["record_objection"] = {"closed_on": notice_ends}
+        return gates
 
     # ---- 一议 proposal ------------------------------------------------------------------
 
@@ -803,6 +848,48 @@ class CommitteeMatter(Aggregate):
         self.stage = "ended"
         self.stage_since = at.date()
         self.closed_at = at
+
+
+    # ---- residents' personal data --------------------------------------------------------------
+
+    def erase_resident_data(
+        self, *, opinions: list[int], objections: list[int], requested_by: str, reason: str, actor: str,
+        at: datetime,
+    ) -> None:
+        """On a lawful request: a resident's name is erased from these opinions and objections (at any
+        stage); who asked and why is kept."""
+        opinions, objections = sorted(set(opinions or [])), sorted(set(objections or []))
+        if not opinions and not objections:
+            raise InvalidValueError("name", "name at least one opinion or objection")
+        for field, numbers, records in (("opinions", opinions, self.opinions),
+                                        ("objections", objections, self.objections)):
+            known = {r["number"] for r in records}
+            unknown = [n for n in numbers if n not in known]
+            if unknown:
+                raise InvalidValueError(field, f"no {field[:-1]} is numbered {', '.join(map(str, unknown))}")
+        names = [o["resident"] for o in self.opinions if o["number"] in opinions]
+        names += [o["objector"] for o in self.objections if o["number"] in objections]
+        require_no_personal_data("requested_by", requested_by, names)
+        require_no_personal_data("reason", reason, names)
+        self._resident_data_erased(
+            community_id=self.community_id, opinions=opinions, objections=objections,
+            requested_by=require_text("requested_by", requested_by, 200),
+            reason=require_text("reason", reason, 2000), actor=actor, at=at,
+        )
+
+    @event(ResidentDataErased)
+    def _resident_data_erased(
+        self, community_id: uuid.UUID, opinions: list[int], objections: list[int], requested_by: str, reason: str,
+        actor: str, at: datetime,
+    ) -> None:
+        for record in self.opinions:
+            if record["number"] in opinions:
+                record["resident"] = None
+        for record in self.objections:
+            if record["number"] in objections:
+                record["objector"] = None
+        self.erasures.append({"opinions": list(opinions), "objections": list(objections),
+                              "requested_by": requested_by, "reason": reason, "erased_by": actor, "erased_at": at})
 
 
 def _check_linkable(petition: Petition, community_id: uuid.UUID) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import IllegalStepError, InvalidValueError
-from domain.rules import require_choice, require_text
+from domain.rules import require_choice, require_no_personal_data, require_text
 
 NAMESPACE = uuid.UUID("6f1c1c52-3c55-4ad4-9d6a-2b5c2a3b7e10")
 
@@ -143,6 +143,12 @@ class Petition(Aggregate):
 
     class PersonalDataErased(Aggregate.Event):
         requested_by: str
+        reason: str
+        actor: str
+        at: datetime
+
+    class TrackingCodeReissued(Aggregate.Event):
+        tracking_code_hash: str
         reason: str
         actor: str
         at: datetime
@@ -534,6 +540,9 @@ class Petition(Aggregate):
             self._refuse("this petition was anonymous: it holds no personal data")
         if self.personal_data_erased:
             self._refuse("the personal data of this petition is already erased")
+        personal = [v for v in self.petitioner.values() if isinstance(v, str)]
+        require_no_personal_data("requested_by", requested_by, personal)
+        require_no_personal_data("reason", reason, personal)
         self._personal_data_erased(
             requested_by=require_text("requested_by", requested_by, 200),
             reason=require_text("reason", reason, 2000), actor=actor, at=at,
@@ -542,6 +551,16 @@ class Petition(Aggregate):
     @event(PersonalDataErased)
     def _personal_data_erased(self, requested_by: str, reason: str, actor: str, at: datetime) -> None:
         self.petitioner = {"erased": True}
+
+    def reissue_tracking_code(self, *, tracking_code_hash: str, reason: str, actor: str, at: datetime) -> None:
+        """A petitioner lost the receipt: a new tracking code replaces the old one, which stops working.
+        Who reissued it and why is recorded."""
+        self._tracking_code_reissued(tracking_code_hash=tracking_code_hash, reason=require_text("reason", reason, 2000),
+                                     actor=actor, at=at)
+
+    @event(TrackingCodeReissued)
+    def _tracking_code_reissued(self, tracking_code_hash: str, reason: str, actor: str, at: datetime) -> None:
+        self.tracking_code_hash = tracking_code_hash
 
     @event(DuplicateAbsorbed)
     def _duplicate_absorbed(

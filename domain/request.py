@@ -1,4 +1,5 @@
-"""Requests a client may retry (Idempotency-Key): the first one counts, a retry gets the same answer."""
+"""Requests a client may retry (an Idempotency-Key, or the key every page form carries): the first one
+counts, a retry gets the same answer: the aggregate it created or changed, as it was right after."""
 
 from __future__ import annotations
 
@@ -24,17 +25,21 @@ class IdempotentRequest(Aggregate):
         request_hash: str
         created_id: uuid.UUID
         at: datetime
+        answered_version: int = 1
 
     @staticmethod
     def create_id(principal: str, key: str, **_: Any) -> uuid.UUID:  # type: ignore[override]
         return request_id(principal, key)
 
     @event(Recorded)
-    def __init__(self, principal: str, key: str, request_hash: str, created_id: uuid.UUID, at: datetime) -> None:
+    def __init__(
+        self, principal: str, key: str, request_hash: str, created_id: uuid.UUID, at: datetime, answered_version: int = 1
+    ) -> None:
         self.principal = principal
         self.key = key
         self.request_hash = request_hash
-        self.created_id = created_id
+        self.created_id = created_id  # the aggregate the request created or changed
+        self.answered_version = answered_version  # its version right after the request
 
     def is_same_request(self, request_hash: str) -> bool:
         return self.request_hash == request_hash

@@ -1,4 +1,4 @@
-"""Wrong guesses of tracking codes, per key (a reference number or a client), kept in the
+"""Wrong guesses (of tracking codes, of passwords), per key (such as a client or an account), kept in the
 read models' database so that every worker process of a deployment slows the same guesser.
 
 Not a projection of the log: a small table of its own, created on first use."""
@@ -23,11 +23,12 @@ def create_table(engine: Engine) -> None:
     guesses.create(engine, checkfirst=True)
 
 
-def wrong_guesses(engine: Engine, keys: Sequence[str]) -> list[tuple[int, float]]:
-    """(count, time of the last) for each key that has any."""
+def wrong_guesses(engine: Engine, keys: Sequence[str]) -> list[tuple[str, int, float]]:
+    """(key, count, time of the last) for each key that has any."""
     with engine.connect() as connection:
-        rows = connection.execute(select(guesses.c.count, guesses.c.last_at).where(guesses.c.key.in_(list(keys))))
-        return [(count, last_at) for count, last_at in rows]
+        rows = connection.execute(
+            select(guesses.c.key, guesses.c.count, guesses.c.last_at).where(guesses.c.key.in_(list(keys))))
+        return [(key, count, last_at) for key, count, last_at in rows]
 
 
 def record_wrong_guess(engine: Engine, keys: Sequence[str], now: float, window: float) -> None:

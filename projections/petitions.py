@@ -50,9 +50,9 @@ petitions = Table(
     Column("satisfaction", String(24)),
     Column("reopened_count", Integer, nullable=False, default=0),
     Column("matter_id", String(36)),
-    Column("petitioner_masked", String(40)),
-    Column("petitioner_name", String(100)),
-    Column("petitioner_phone", String(40), index=True),
+    # the petitioner's name, phone and address exactly as sealed in the log (their own key opens it,
+    # in the service); searched through the key store's blind index, never here
+    Column("petitioner_sealed", Text),
     Column("tracking_code_hash", String(64), nullable=False),
     Column("handler_member_id", String(60), index=True, nullable=False),
     Column("missed_deadline", Boolean, nullable=False, default=False),
@@ -108,11 +108,9 @@ PUBLIC_NOTES = {
 }
 
 
-def mask_name(name: str | None) -> str | None:
-    """张三丰 → 张**: the family name and a star for each other character."""
-    if not name:
-        return None
-    return name[0] + "*" * max(len(name) - 1, 1)
+def sealed(value: Any) -> str | None:
+    """A sealed personal value as the log holds it (never a plain one: a plain value is not copied)."""
+    return value.get("sealed") if isinstance(value, dict) else None
 
 
 class PetitionsProjection:
@@ -195,7 +193,6 @@ class PetitionsProjection:
     # Each handler answers the row's new values and the counts to add: (month or None for the event's, deltas).
 
     def _on_Received(self, e: Petition.Received, row: None) -> tuple[dict[str, Any], list]:
-        petitioner = e.petitioner or {}
         return {
             "reference": e.reference,
             "community_id": str(e.community_id),
@@ -213,9 +210,7 @@ class PetitionsProjection:
             "extensions": 0,
             "escalated": False,
             "reopened_count": 0,
-            "petitioner_masked": mask_name(petitioner.get("name")),
-            "petitioner_name": petitioner.get("name"),
-            "petitioner_phone": petitioner.get("phone"),
+            "petitioner_sealed": sealed(e.petitioner),
             "tracking_code_hash": e.tracking_code_hash,
         }, [(None, {"received": 1})]
 
@@ -290,7 +285,10 @@ class PetitionsProjection:
         return {}, []
 
     def _on_PersonalDataErased(self, e: Petition.PersonalDataErased, row: Any) -> tuple[dict[str, Any], list]:
-        return {"petitioner_masked": None, "petitioner_name": None, "petitioner_phone": None}, []
+        return {"petitioner_sealed": None}, []
+
+    def _on_TrackingCodeReissued(self, e: Petition.TrackingCodeReissued, row: Any) -> tuple[dict[str, Any], list]:
+        return {"tracking_code_hash": e.tracking_code_hash}, []
 
 
 class _Batch:

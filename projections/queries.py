@@ -14,13 +14,15 @@ from projections.communities import communities, contact_points, members
 from projections.petitions import COUNTS, petition_counts, petition_steps, petitions
 
 
-def past_deadline(engine: Engine, today: date) -> list[str]:
+def past_deadline(engine: Engine, today: date, community_id: str | None = None) -> list[str]:
     """References of deadlined petitions whose due date has passed and are not yet marked overdue."""
     query = (
         select(petitions.c.reference)
         .where(and_(petitions.c.status == "deadlined", petitions.c.due_date < today, petitions.c.overdue.is_(False)))
         .order_by(petitions.c.due_date)
     )
+    if community_id:
+        query = query.where(petitions.c.community_id == community_id)
     with engine.connect() as connection:
         return list(connection.execute(query).scalars())
 
@@ -113,7 +115,6 @@ def count_totals(
 PUBLIC_COLUMNS = (
     petitions.c.reference, petitions.c.community_id, petitions.c.contact_point_id, petitions.c.category,
     petitions.c.summary, petitions.c.status, petitions.c.received_at, petitions.c.due_date, petitions.c.overdue,
-    petitions.c.petitioner_masked,
 )
 
 
@@ -185,9 +186,12 @@ STAFF_COLUMNS = (
     petitions.c.id, petitions.c.reference, petitions.c.community_id, petitions.c.contact_point_id,
     petitions.c.received_by, petitions.c.responsible_member_id, petitions.c.handler_member_id, petitions.c.category,
     petitions.c.channel, petitions.c.summary, petitions.c.status, petitions.c.received_at, petitions.c.due_date,
-    petitions.c.overdue, petitions.c.extensions, petitions.c.reopened_count, petitions.c.petitioner_name,
-    petitions.c.petitioner_phone, petitions.c.version,
+    petitions.c.overdue, petitions.c.extensions, petitions.c.reopened_count, petitions.c.petitioner_sealed,
+    petitions.c.version,
 )
+
+
+UNDECIDED_STATUSES = ("received", "reopened")
 
 
 def worklist(
@@ -202,7 +206,7 @@ def worklist(
     overdue: bool | None = None,
     due_by: date | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Open petitions, the nearest deadline first (no deadline last). ``member_id`` matches the
+    """Open petitions: new undecided ones first, then the nearest deadline (no deadline last). ``member_id`` matches the
     member handling it (responsible, else receiving); ``due_by`` keeps those due on or before a date."""
     query = select(*STAFF_COLUMNS).where(petitions.c.status.in_([status] if status else OPEN_STATUSES))
     if community_id:
@@ -215,7 +219,10 @@ def worklist(
         query = query.where(petitions.c.overdue.is_(overdue))
     if due_by is not None:
         query = query.where(petitions.c.due_date <= due_by)
-    query = query.order_by(petitions.c.due_date.asc().nulls_last(), petitions.c.received_at, petitions.c.reference)
+    # new petitions not yet decided (received, or reopened for triage) first, then the nearest deadline
+    undecided = case((petitions.c.status.in_(UNDECIDED_STATUSES), 0), else_=1)
+    query = query.order_by(undecided, petitions.c.due_date.asc().nulls_last(), petitions.c.received_at,
+                           petitions.c.reference)
     return _page(engine, query, page, per_page)
 
 
@@ -248,22 +255,33 @@ def workload(
 
 def search(
     engine: Engine, *, text: str, page: int, per_page: int, community_id: str | None = None,
+    petition_ids: Sequence[str] = (), by_reference: bool = True, by_summary: bool = False,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Petitions in any state whose reference number, petitioner's name or phone contains ``text``."""
+    """Petitions in any state whose reference number contains ``text`` (if ``by_reference``), whose
+    public summary contains it (if ``by_summary``), or among ``petition_ids`` (those the blind index
+    found by the petitioner's phone or name)."""
     pattern = f"%{_escape_like(text)}%"
-    digits = "".join(ch for ch in text if ch.isdigit())
-    conditions = [
-        petitions.c.reference.like(pattern, escape="\\"),
-        petitions.c.petitioner_name.like(pattern, escape="\\"),
-    ]
-    if len(digits) >= 4:
-        phone = func.replace(func.replace(petitions.c.petitioner_phone, "-", ""), " ", "")
-        conditions.append(phone.like(f"%{digits}%"))
+    conditions = [petitions.c.reference.like(pattern, escape="\\")] if by_reference else []
+    if by_summary:
+        conditions.append(petitions.c.summary.like(pattern, escape="\\"))
+    if not conditions and not petition_ids:
+        return [], 0
+    if petition_ids:
+        conditions.append(petitions.c.id.in_(list(petition_ids)))
     query = select(*STAFF_COLUMNS).where(or_(*conditions))
     if community_id:
         query = query.where(petitions.c.community_id == community_id)
     query = query.order_by(petitions.c.received_at.desc(), petitions.c.reference.desc())
     return _page(engine, query, page, per_page)
+
+
+def sealed_petitioners(engine: Engine, petition_ids: Sequence[str]) -> dict[str, str]:
+    """The sealed petitioner of each of these petitions that has one."""
+    if not petition_ids:
+        return {}
+    query = select(petitions.c.id, petitions.c.petitioner_sealed).where(
+        petitions.c.id.in_(list(petition_ids)), petitions.c.petitioner_sealed.is_not(None))
+    return {row["id"]: row["petitioner_sealed"] for row in _all(engine, query)}
 
 
 def _one_if(condition: Any) -> Any:

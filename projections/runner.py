@@ -40,6 +40,9 @@ class Projection(Protocol):
     tables: tuple[Table, ...]
     event_classes: tuple[type, ...]
 
+    # Optional ``idle(connection)``: called, in the batch's transaction before ``flush``, when the
+    # batch reached the end of the log (for what the clock alone brings, e.g. a month that ended).
+
     def apply(self, connection: Connection, event: Any, position: int) -> None: ...
 
 
@@ -164,6 +167,11 @@ class ProjectionRunner:
                     event = self.mapper.to_domain_event(notification)
                     for projection in wanting:
                         projection.apply(connection, event, notification.id)
+                if until is None and len(notifications) < self.batch_size:
+                    for projection in projections:  # the end of the log: what time alone has brought
+                        idle = getattr(projection, "idle", None)
+                        if idle is not None:
+                            idle(connection)
                 for projection in projections:
                     flush = getattr(projection, "flush", None)
                     if flush is not None:

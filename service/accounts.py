@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -15,9 +16,10 @@ from domain.errors import DomainError
 from service import errors
 from service.clock import Clock
 from service.eventstore import EventLog, translate_domain_error
-from service.permissions import Principal
+from service.passwords import check_password
+from service.permissions import Principal, UseCase
+from service.requests import Idempotent, idempotent
 
-MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("an account that does not exist")
 
@@ -31,25 +33,31 @@ def principal_of(account: Account) -> Principal:
                      account.member_id)
 
 
-class Accounts:
+class Accounts(Idempotent, UseCase):
     PERMISSIONS = {
         "register": "account.manage", "change_roles": "account.manage", "disable": "account.manage",
-        "list": "account.manage", "issue_token": "account.manage",
+        "list": "account.manage", "issue_token": "account.manage", "display_names": "community.read",
+        "tokens": "account.manage", "revoke_token": "account.manage",
     }
-    COMMANDS = {"register", "change_roles", "disable", "issue_token"}
+    COMMANDS = {"register", "change_roles", "disable", "issue_token", "revoke_token"}
 
     def __init__(self, log: EventLog, clock: Clock) -> None:
         self.log = log
         self.clock = clock
 
+    @idempotent(lambda _, account: account_view(account), secret=("password",))
     def register(
         self, *, username: str, display_name: str, password: str, roles: list[str],
         community_code: str | None = None, member_id: str | None = None, actor: str,
     ) -> dict[str, Any]:
         username = (username or "").strip().lower()
+        if not self.principal.deployment_wide:
+            community_code = community_code or self.principal.community_code
+            if community_code != self.principal.community_code:
+                raise errors.InvalidInputError({"community_code": ["no such community"]})
         if self.log.exists(account_id(username)):
             raise errors.InvalidInputError({"username": ["is taken"]})
-        _check_password(password)
+        check_password(password, username=username, display_name=display_name or "")
         try:
             account = Account.register(
                 username=username, display_name=display_name, roles=roles, community_code=community_code,
@@ -57,14 +65,16 @@ class Accounts:
             )
         except DomainError as error:
             raise translate_domain_error(error, None) from None
-        self.log.save_or_conflict(account)
+        self.log.save_or_conflict(account, *self.recorded_request(account, self.clock.now()))
         return account_view(account)
 
     def any_exist(self) -> bool:
         return bool(self.log.aggregate_ids_created_by(Account.Registered))
 
     def list(self) -> list[dict[str, Any]]:
+        """The accounts this administrator manages: their community's, or every one for the deployment's."""
         accounts = [self.log.repository.get(i) for i in self.log.aggregate_ids_created_by(Account.Registered)]
+        accounts = [a for a in accounts if self.principal.sees(a.community_code)]
         return sorted((account_view(a) for a in accounts), key=lambda a: a["username"])
 
     def authenticate(self, username: str, password: str) -> Principal | None:
@@ -78,7 +88,17 @@ class Accounts:
             return None
         return principal_of(account)
 
-    def principal(self, username: str) -> Principal | None:
+    def display_names(self, usernames: Any) -> dict[str, str]:
+        """The names of the staff who acted (for a timeline: who did what), by user name. A name is
+        shown, never a user name; an actor without an account (``system``, ``resident``) is left out."""
+        names = {}
+        for username in set(usernames):
+            account = self._find(username)
+            if account is not None:
+                names[username] = account.display_name
+        return names
+
+    def principal_named(self, username: str) -> Principal | None:
         account = self._find(username)
         return principal_of(account) if account and account.active else None
 
@@ -93,15 +113,46 @@ class Accounts:
         self.log.save_or_conflict(account)
         return token
 
-    def principal_for_token(self, token: str) -> Principal | None:
+    def principal_for_token(self, token: str, *, lifetime: timedelta) -> Principal | None:
+        """The token's account, while the token is neither revoked nor older than ``lifetime``."""
         username, _, secret = (token or "").partition(":")
         account = self._find(username) if secret else None
         if account is None or not account.active:
             return None
         digest = hash_token(token)
-        if not any(secrets.compare_digest(digest, known) for known in account.token_hashes):
+        known = next((h for h in account.token_hashes if secrets.compare_digest(digest, h)), None)
+        if known is None:
+            return None
+        issued_at = account.tokens.get(known, {}).get("issued_at")
+        if issued_at is None or self.clock.now() - issued_at > lifetime:
             return None
         return principal_of(account)
+
+    def tokens(self, username: str | None = None, *, lifetime: timedelta) -> list[dict[str, Any]]:
+        """Live and expired tokens (never their secrets): id (the hash's first 12 digits), user, label, dates."""
+        ids = [account_id(username)] if username else self.log.aggregate_ids_created_by(Account.Registered)
+        now, listed = self.clock.now(), []
+        for each in ids:
+            account = self._find_by_id(each)
+            if account is None:
+                if username:
+                    raise errors.NotFoundError(f"account {username} not found")
+                continue
+            for digest, token in account.tokens.items():
+                expires = token["issued_at"] + lifetime
+                listed.append({"id": digest[:12], "username": account.username, "label": token["label"],
+                               "issued_at": token["issued_at"], "expires_at": expires, "expired": expires < now})
+        return sorted(listed, key=lambda t: (t["username"], t["issued_at"]))
+
+    def revoke_token(self, username: str, token_id: str, *, actor: str) -> dict[str, Any]:
+        """Revokes the token of ``username`` whose id (from :meth:`tokens`) is ``token_id``."""
+        account = self._load(username)
+        token_id = (token_id or "").strip().lower()
+        matching = [h for h in account.tokens if token_id and h.startswith(token_id)] if len(token_id) >= 6 else []
+        if len(matching) != 1:
+            raise errors.NotFoundError(f"no token {token_id} of {username}")
+        self._command(account, lambda now: account.revoke_token(token_hash=matching[0], actor=actor, at=now))
+        return {"id": matching[0][:12], "username": account.username, "revoked": True}
 
     def change_roles(self, username: str, *, roles: list[str], actor: str) -> dict[str, Any]:
         account = self._load(username)
@@ -123,21 +174,21 @@ class Accounts:
     def _find(self, username: str) -> Account | None:
         if not username:
             return None
+        return self._find_by_id(account_id(username))
+
+    def _find_by_id(self, aggregate_id: Any) -> Account | None:
         try:
-            return self.log.repository.get(account_id(username))
+            return self.log.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
 
     def _load(self, username: str) -> Account:
         account = self._find(username)
+        not_found = f"account {username} not found"
         if account is None:
-            raise errors.NotFoundError(f"account {username} not found")
+            raise errors.NotFoundError(not_found)
+        self._check_sees(account.community_code, not_found)
         return account
-
-
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise errors.InvalidInputError({"password": [f"must be at least {MIN_PASSWORD_LENGTH} characters"]})
 
 
 def account_view(account: Account) -> dict[str, Any]:

@@ -16,13 +16,16 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from domain.community import Community, community_id
+from domain.community import Community, community_code_of, community_id
 from domain.errors import DomainError
 from domain.matter import DEFAULT_NOTICE_DAYS, CommitteeMatter
 from domain.petition import Petition, petition_id
 from service import errors
 from service.clock import Clock
+from service.personal_data import normalise_name, resident_subject
 from service.eventstore import EventLog, check_version, history_entry, translate_domain_error
+from service.permissions import UseCase
+from service.requests import Idempotent, idempotent
 
 HIDDEN_EVENT_FIELDS = frozenset({"community_id"})
 
@@ -35,7 +38,12 @@ class MatterOutcome:
     position: int
 
 
-class Committee:
+def _as_answered(committee: Committee, matter: CommitteeMatter) -> MatterOutcome:
+    """What a repeated command answers: the matter as the first request left it."""
+    return MatterOutcome(matter_view(matter), committee.log.last_position())
+
+
+class Committee(Idempotent, UseCase):
     PERMISSIONS = {
         "get": "matter.read", "history": "matter.read", "opinion_summary": "matter.read", "list": "matter.read",
         "open": "matter.manage", "link_petitions": "matter.manage", "open_solicitation": "matter.manage",
@@ -44,6 +52,7 @@ class Committee:
         "disclose_resolution": "matter.manage", "record_objection": "matter.record_objection",
         "return_to_consultation": "matter.manage", "record_implementation_progress": "matter.manage",
         "complete_implementation": "matter.manage", "disclose_result": "matter.manage", "end": "matter.manage",
+        "erase_resident_data": "matter.erase_resident_data",
     }
     COMMANDS = {name for name, action in PERMISSIONS.items() if action != "matter.read"}
 
@@ -54,7 +63,8 @@ class Committee:
     # ---- reading ------------------------------------------------------------------
 
     def get(self, matter_id: UUID) -> dict[str, Any]:
-        return matter_view(self._load(matter_id))
+        matter = self._load(matter_id)
+        return {**matter_view(matter), "time_gates": matter.time_gates(self.clock.now().date())}
 
     def history(self, matter_id: UUID) -> list[dict[str, Any]]:
         matter = self._load(matter_id)
@@ -65,7 +75,8 @@ class Committee:
 
     def list(self, *, stage: str | None = None, community: str | None = None) -> list[dict[str, Any]]:
         """Matters, newest first, optionally of one stage and one community."""
-        wanted_community = community_id(community) if community else None
+        listed = self._listed_community(community)
+        wanted_community = community_id(listed) if listed else None
         found = []
         for matter_id in self.log.aggregate_ids_created_by(CommitteeMatter.Opened):
             matter = self.log.repository.get(matter_id)
@@ -80,6 +91,7 @@ class Committee:
 
     # ---- opening and linking ----------------------------------------------------------
 
+    @idempotent(_as_answered)
     def open(
         self, *, community: str, title: str, description: str, petitions: list[str], actor: str
     ) -> MatterOutcome:
@@ -93,9 +105,10 @@ class Committee:
             )
         except DomainError as error:
             raise translate_domain_error(error, None) from None
-        position = self.log.save_or_conflict(matter, *linked)
+        position = self.log.save_or_conflict(matter, *linked, *self.recorded_request(matter, self.clock.now()))
         return MatterOutcome(matter_view(matter), position)
 
+    @idempotent(_as_answered)
     def link_petitions(
         self, matter_id: UUID, *, petitions: list[str], actor: str, expected_version: int | None = None
     ) -> MatterOutcome:
@@ -108,6 +121,7 @@ class Committee:
 
     # ---- 一征 solicitation -------------------------------------------------------------
 
+    @idempotent(_as_answered)
     def open_solicitation(
         self, matter_id: UUID, *, question: str, opens_on: date | None, closes_on: date, actor: str,
         expected_version: int | None = None,
@@ -119,6 +133,7 @@ class Committee:
             ),
         )
 
+    @idempotent(_as_answered)
     def record_opinion(
         self, matter_id: UUID, *, resident: str | None, stance: str, text: str, channel: str, actor: str,
         expected_version: int | None = None,
@@ -130,11 +145,17 @@ class Committee:
             ),
         )
 
-    def close_solicitation(self, matter_id: UUID, *, actor: str, expected_version: int | None = None) -> MatterOutcome:
-        return self._change(matter_id, expected_version, lambda m, now: m.close_solicitation(actor=actor, at=now))
+    @idempotent(_as_answered)
+    def close_solicitation(
+        self, matter_id: UUID, *, reason: str = "", actor: str, expected_version: int | None = None
+    ) -> MatterOutcome:
+        """Closes the solicitation; before its announced last day has passed, only with a reason (recorded)."""
+        return self._change(matter_id, expected_version,
+                            lambda m, now: m.close_solicitation(reason=reason, actor=actor, at=now))
 
     # ---- 一议 proposal ---------------------------------------------------------------------
 
+    @idempotent(_as_answered)
     def draft_proposal(
         self, matter_id: UUID, *, text: str, cited_opinions: list[int], actor: str,
         expected_version: int | None = None,
@@ -146,6 +167,7 @@ class Committee:
 
     # ---- 二议 consultation -------------------------------------------------------------------
 
+    @idempotent(_as_answered)
     def record_consultation(
         self, matter_id: UUID, *, held_on: date | None, attendees: list[str], minutes: str, outcome: str,
         actor: str, expected_version: int | None = None,
@@ -160,6 +182,7 @@ class Committee:
 
     # ---- 三议 resolution vote ----------------------------------------------------------------
 
+    @idempotent(_as_answered)
     def record_vote(
         self, matter_id: UUID, *, held_on: date | None, eligible: int, present: int, votes_for: int,
         votes_against: int, abstentions: int, actor: str, expected_version: int | None = None,
@@ -175,6 +198,7 @@ class Committee:
 
     # ---- 一公开 resolution disclosure --------------------------------------------------------
 
+    @idempotent(_as_answered)
     def disclose_resolution(
         self, matter_id: UUID, *, notice_days: int = DEFAULT_NOTICE_DAYS, text: str | None = None, actor: str,
         expected_version: int | None = None,
@@ -184,6 +208,7 @@ class Committee:
             lambda m, now: m.disclose_resolution(notice_days=notice_days, text=text, actor=actor, at=now),
         )
 
+    @idempotent(_as_answered)
     def record_objection(
         self, matter_id: UUID, *, objector: str | None, text: str, channel: str, actor: str,
         expected_version: int | None = None,
@@ -193,6 +218,7 @@ class Committee:
             lambda m, now: m.record_objection(objector=objector, text=text, channel=channel, actor=actor, at=now),
         )
 
+    @idempotent(_as_answered)
     def return_to_consultation(
         self, matter_id: UUID, *, reason: str, objections: list[int], actor: str,
         expected_version: int | None = None,
@@ -204,6 +230,7 @@ class Committee:
 
     # ---- 二公开 implementation and result ----------------------------------------------------
 
+    @idempotent(_as_answered)
     def record_implementation_progress(
         self, matter_id: UUID, *, note: str, percent: int, actor: str, expected_version: int | None = None
     ) -> MatterOutcome:
@@ -212,6 +239,7 @@ class Committee:
             lambda m, now: m.record_implementation_progress(note=note, percent=percent, actor=actor, at=now),
         )
 
+    @idempotent(_as_answered)
     def complete_implementation(
         self, matter_id: UUID, *, note: str, actor: str, expected_version: int | None = None
     ) -> MatterOutcome:
@@ -219,6 +247,7 @@ class Committee:
             matter_id, expected_version, lambda m, now: m.complete_implementation(note=note, actor=actor, at=now)
         )
 
+    @idempotent(_as_answered)
     def disclose_result(
         self, matter_id: UUID, *, result: str, actor: str, expected_version: int | None = None
     ) -> MatterOutcome:
@@ -226,6 +255,7 @@ class Committee:
             matter_id, expected_version, lambda m, now: m.disclose_result(result=result, actor=actor, at=now)
         )
 
+    @idempotent(_as_answered)
     def end(self, matter_id: UUID, *, reason: str, actor: str, expected_version: int | None = None) -> MatterOutcome:
         return self._change(matter_id, expected_version, lambda m, now: m.end(reason=reason, actor=actor, at=now))
 
@@ -238,10 +268,14 @@ class Committee:
             raise errors.NotFoundError(f"matter {matter_id} not found") from None
         if not isinstance(matter, CommitteeMatter):
             raise errors.NotFoundError(f"matter {matter_id} not found")
+        self._check_sees_id(matter.community_id, f"matter {matter_id} not found")
         return matter
 
     def _community(self, code: str) -> Community:
+        """The community a matter is opened in: one the user may see, else as if it did not exist."""
         try:
+            if not self.principal.sees(code):
+                raise AggregateNotFoundError
             return self.log.repository.get(community_id(code))
         except AggregateNotFoundError:
             raise errors.InvalidInputError({"community": ["no such community"]}) from None
@@ -250,7 +284,10 @@ class Committee:
         found = []
         for reference in references or []:
             try:
-                found.append(self.log.repository.get(petition_id(reference)))
+                petition = self.log.repository.get(petition_id(reference))
+                if not self.principal.sees(community_code_of(petition.contact_point_id)):
+                    raise AggregateNotFoundError
+                found.append(petition)
             except AggregateNotFoundError:
                 raise errors.InvalidInputError(
                     {"petitions": [f"no petition has the reference number {reference}"]}
@@ -271,12 +308,55 @@ class Committee:
         except DomainError as error:
             raise translate_domain_error(error, matter) from None
         try:
-            position = self.log.save_or_conflict(matter, *also_save)
+            position = self.log.save_or_conflict(matter, *also_save, *self.recorded_request(matter, self.clock.now()))
         except errors.VersionConflictError as conflict:
             current = self._load(matter_id)
             conflict.current = {"state": current.stage, "version": current.version}
             raise
         return MatterOutcome(matter_view(matter), position)
+
+
+    # ---- residents' personal data --------------------------------------------------------
+
+    def erase_resident_data(
+        self, *, community: str, name: str, requested_by: str, reason: str, actor: str,
+    ) -> dict[str, Any]:
+        """On a lawful request naming a resident: their name is erased from every opinion and objection
+        in the community's matters. Each matter records who asked and why (never the name), then the
+        keys of those records are deleted: the name is unreadable and unfindable in every copy."""
+        community_ = self._community(community)
+        wanted = normalise_name(name)
+        if not wanted:
+            raise errors.InvalidInputError({"name": ["name the resident whose data is to be erased"]})
+        subjects = set(self.log.keys.subjects_for("name", name))
+        erased, position = [], self.log.last_position()
+        for matter_id in self.log.aggregate_ids_created_by(CommitteeMatter.Opened) if subjects else []:
+            matter = self.log.repository.get(matter_id)
+            if matter.community_id != community_.id:
+                continue
+            found = {kind: [r for r in records if resident_subject(matter.id, kind, r["number"]) in subjects
+                            and (r[field] is None or normalise_name(r[field]) == wanted)]
+                     for kind, field, records in (("opinion", "resident", matter.opinions),
+                                                  ("objection", "objector", matter.objections))}
+            if not found["opinion"] and not found["objection"]:
+                continue
+            named = {kind: [r["number"] for r in records if r["resident" if kind == "opinion" else "objector"]]
+                     for kind, records in found.items()}
+            if named["opinion"] or named["objection"]:  # else erased before, up to its keys: finish that
+                try:
+                    matter.erase_resident_data(opinions=named["opinion"], objections=named["objection"],
+                                               requested_by=requested_by, reason=reason, actor=actor,
+                                               at=self.clock.now())
+                except DomainError as error:
+                    raise translate_domain_error(error, matter) from None
+                position = self.log.save_or_conflict(matter)
+            self.log.keys.erase(*(resident_subject(matter.id, kind, r["number"])
+                                  for kind, records in found.items() for r in records))
+            erased.append({"matter_id": matter.id, "opinions": [r["number"] for r in found["opinion"]],
+                           "objections": [r["number"] for r in found["objection"]]})
+        if not erased:
+            raise errors.InvalidInputError({"name": ["no opinion or objection in this community names this resident"]})
+        return {"matters": erased, "position": position}
 
 
 def matter_summary(matter: CommitteeMatter) -> dict[str, Any]:

@@ -12,12 +12,14 @@ from domain.errors import DomainError
 from service import errors
 from service.clock import Clock
 from service.eventstore import EventLog, translate_domain_error
+from service.permissions import PermissionDeniedError, UseCase
+from service.requests import Idempotent, idempotent
 
 
-class Communities:
+class Communities(Idempotent, UseCase):
     PERMISSIONS = {
         "get": "community.read", "list": "community.read",
-        "register": "community.manage", "add_contact_point": "community.manage", "add_member": "community.manage",
+        "register": "community.register", "add_contact_point": "community.manage", "add_member": "community.manage",
         "set_committee_rules": "community.manage",
     }
     COMMANDS = {"register", "add_contact_point", "add_member", "set_committee_rules"}
@@ -26,21 +28,27 @@ class Communities:
         self.log = log
         self.clock = clock
 
+    @idempotent(lambda _, community: community_view(community))
     def register(self, *, code: str, name: str, kind: str, actor: str) -> dict[str, Any]:
+        if not self.principal.deployment_wide:
+            raise PermissionDeniedError("community.register", self.principal.username,
+                                        f"{self.principal.username} administers one community and may not register another")
         if self.log.exists(community_id(code)):
             raise errors.InvalidInputError({"code": ["a community with this code exists already"]})
         try:
             community = Community.register(code=code, name=name, kind=kind, actor=actor, at=self.clock.now())
         except DomainError as error:
             raise translate_domain_error(error, None) from None
-        self.log.save_or_conflict(community)
+        self.log.save_or_conflict(community, *self.recorded_request(community, self.clock.now()))
         return community_view(community)
 
+    @idempotent(lambda _, community: dict(list(community.contact_points.values())[-1]))
     def add_contact_point(self, code: str, *, name: str, area: str, actor: str) -> dict[str, Any]:
         community = self._load(code)
         new_id = self._command(community, lambda now: community.add_contact_point(name=name, area=area, actor=actor, at=now))
         return dict(community.contact_points[new_id])
 
+    @idempotent(lambda _, community: dict(list(community.members.values())[-1]))
     def add_member(self, code: str, *, name: str, role: str, contact_point_id: str | None, actor: str) -> dict[str, Any]:
         community = self._load(code)
         new_id = self._command(
@@ -49,6 +57,7 @@ class Communities:
         )
         return dict(community.members[new_id])
 
+    @idempotent(lambda _, community: community_view(community))
     def set_committee_rules(self, code: str, *, quorum: Fraction, majority: Fraction, actor: str) -> dict[str, Any]:
         community = self._load(code)
         self._command(
@@ -63,21 +72,25 @@ class Communities:
         return self._load(code)
 
     def list(self) -> list[dict[str, Any]]:
+        """The communities this user may see (their own, or every one for oversight and deployment administrators)."""
         communities = [self.log.repository.get(i) for i in self.log.aggregate_ids_created_by(Community.Registered)]
+        communities = [c for c in communities if self.principal.sees(c.code)]
         return sorted((community_view(c) for c in communities), key=lambda c: c["code"])
 
     def _load(self, code: str) -> Community:
+        not_found = f"community {code} not found"
+        self._check_sees(code, not_found)
         try:
             return self.log.repository.get(community_id(code))
         except AggregateNotFoundError:
-            raise errors.NotFoundError(f"community {code} not found") from None
+            raise errors.NotFoundError(not_found) from None
 
     def _command(self, community: Community, command: Any) -> Any:
         try:
             result = command(self.clock.now())
         except DomainError as error:
             raise translate_domain_error(error, community) from None
-        self.log.save_or_conflict(community)
+        self.log.save_or_conflict(community, *self.recorded_request(community, self.clock.now()))
         return result
 
 

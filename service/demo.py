@@ -16,7 +16,9 @@ from faker import Faker
 from service import errors
 from service.bootstrap import Services
 from service.clock import CHINA, ManualClock
+from service.demo_commitments import load_demo_commitments
 from service.demo_matters import load_demo_matters
+from service.demo_visits import assign_posts, load_demo_visits, raise_at_visit
 
 COMMUNITIES = [
     ("jinhua", "金华社区", "community", ["第一网格", "第二网格", "第三网格", "第四网格"]),
@@ -59,9 +61,13 @@ class DemoReport:
     petitions: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     matters: dict[str, int] = field(default_factory=dict)
+    visits: dict[str, int] = field(default_factory=dict)
+    member_work: dict[str, int] = field(default_factory=dict)
 
 
-def load_demo(services: Services, petitions: int = 320, months: int = 5, seed: int = 2026) -> DemoReport:
+def load_demo(
+    services: Services, petitions: int = 320, months: int = 5, seed: int = 2026, visit_months: int = 12,
+) -> DemoReport:
     """Loads demo data through the real use cases. Refuses a store that has communities already."""
     if services.communities.list():
         raise errors.InvalidInputError({"store": ["already has data; the demo loads only into an empty store"]})
@@ -70,9 +76,15 @@ def load_demo(services: Services, petitions: int = 320, months: int = 5, seed: i
     fake.seed_instance(seed)
     end = services.clock.now()
     clock = ManualClock(end - timedelta(days=30 * months))
-    demo = Services(settings=services.settings, clock=clock, log=services.log, projections=services.projections)
+    demo = Services(settings=services.settings, clock=clock, log=services.log, projections=services.projections,
+                    signing_key=services.signing_key)
     report = DemoReport()
     staff = _register_communities(demo, fake, report)
+    visits_rng, visits_fake, registered = random.Random(seed + 1), Faker("zh_CN"), clock.now()
+    visits_fake.seed_instance(seed + 1)
+    visits_from = end - timedelta(days=30 * visit_months)
+    assign_posts(demo, clock, staff, visits_rng, min(visits_from, registered))
+    clock.set(registered)
     days = (end - clock.now()).days
     moments = sorted(
         datetime.combine((end - timedelta(days=rng.randint(1, days))).date(), time(rng.randint(8, 17), rng.randint(0, 59)), CHINA)
@@ -82,6 +94,8 @@ def load_demo(services: Services, petitions: int = 320, months: int = 5, seed: i
         clock.set(moment)
         _one_petition(demo, rng, fake, staff, end, report)
     report.matters = load_demo_matters(demo, rng, fake, end - timedelta(days=30 * months), end)
+    report.visits = load_demo_visits(demo, clock, staff, visits_rng, visits_fake, min(visits_from, registered), end)
+    report.member_work = load_demo_commitments(demo, rng, end - timedelta(days=30 * months), end)
     clock.set(end)
     demo.tick()
     report.petitions = petitions
@@ -118,13 +132,17 @@ def _one_petition(
     petitioner = None if anonymous else {
         "name": fake.name(), "phone": fake.phone_number(), "address": fake.street_address(),
     }
-    outcome, _ = demo.petitions.receive(
-        contact_point_id=member["contact_point_id"], category=category,
-        channel=rng.choice(["desk", "desk", "home_visit", "hotline", "online", "suggestion_box", "letter", "questionnaire"]),
-        summary=summary, details=details.format(n=rng.randint(1, 30)), petitioner=petitioner,
-        received_by=member["id"], actor=member["id"],
-    )
-    reference = outcome.petition["reference"]
+    channel = rng.choice(["desk", "desk", "home_visit", "hotline", "online", "suggestion_box", "letter", "questionnaire"])
+    details = details.format(n=rng.randint(1, 30))
+    if channel == "home_visit":  # raised at a visit, linked to it
+        reference = raise_at_visit(demo, member, category=category, summary=summary, details=details,
+                                   petitioner=petitioner)["reference"]
+    else:
+        outcome, _ = demo.petitions.receive(
+            contact_point_id=member["contact_point_id"], category=category, channel=channel, summary=summary,
+            details=details, petitioner=petitioner, received_by=member["id"], actor=member["id"],
+        )
+        reference = outcome.petition["reference"]
     desk, actor = demo.petitions, member["id"]
     age = (end - demo.clock.now()).days
     path = rng.random()

@@ -11,14 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from prometheus_client import Counter
 
 from service import errors
+from service.eventstore import EventLog
 
-if TYPE_CHECKING:
-    from service.bootstrap import Services
+
+class Followed(Protocol):
+    """The event log and the positions its followers have reached (the wired services)."""
+
+    log: EventLog
+
+    def follower_positions(self) -> dict[str, int]: ...
 
 COMMANDS = Counter(
     "petitions_commands_total",
@@ -56,11 +62,10 @@ class Lag:
     seconds: float
 
 
-def lags(services: Services) -> list[Lag]:
+def lags(services: Followed) -> list[Lag]:
     """Every read model's lag, and the matter-outcomes process's."""
     last = services.log.last_position()
-    positions = dict(services.projections.positions())
-    positions[services.matter_outcomes.name] = services.matter_outcomes.position()
+    positions = services.follower_positions()
     now = datetime.now(UTC)
     ages: dict[int, float] = {}
     answer = []
@@ -74,7 +79,7 @@ def lags(services: Services) -> list[Lag]:
     return answer
 
 
-def _age_of_next_event(services: Services, position: int, now: datetime) -> float:
+def _age_of_next_event(services: Followed, position: int, now: datetime) -> float:
     [next_one] = services.log.recorder.select_notifications(position, 1, inclusive_of_start=False) or [None]
     if next_one is None:
         return 0.0
@@ -82,7 +87,7 @@ def _age_of_next_event(services: Services, position: int, now: datetime) -> floa
     return max((now - event.timestamp).total_seconds(), 0.0)
 
 
-def readiness(services: Services, max_lag_seconds: float | None) -> tuple[bool, dict[str, Any]]:
+def readiness(services: Followed, max_lag_seconds: float | None) -> tuple[bool, dict[str, Any]]:
     """Whether this process can serve: the event store and the read models' tables answer and,
     when ``max_lag_seconds`` is given, no read model is further behind than that."""
     try:

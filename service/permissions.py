@@ -1,62 +1,25 @@
-"""Who may do what: one permission matrix (role × action), enforced here in the
-service layer so the JSON API and the pages cannot disagree."""
+"""Who may do what: one permission matrix (role × action) and one rule of scope (a community is
+a trust boundary), both enforced here in the service layer so the JSON API and the pages cannot
+disagree."""
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
+import copy
 from typing import Any
 
-from service.errors import ServiceError
-from service.operations import counted
+from uuid import UUID
 
-STAFF = ("desk_staff", "handling_member", "committee_secretary", "committee_member", "leadership", "administrator")
-DESK = ("desk_staff", "handling_member")
-COMMITTEE = ("committee_secretary",)
+from domain.community import community_id
+from service.errors import NotFoundError, ServiceError
+from service.matrix import MATRIX, ROLE_SCOPES, STAFF
+from service.principal import SYSTEM, Principal
 
-MATRIX: dict[str, tuple[str, ...]] = {
-    "petition.read": STAFF,
-    "petition.receive": ("desk_staff",),
-    "petition.triage": DESK,
-    "petition.handle": DESK,
-    "petition.follow_up": DESK,
-    "petition.withdraw": ("desk_staff",),
-    "petition.merge": ("desk_staff",),
-    "petition.erase_personal_data": ("administrator",),
-    "supervision.tick": ("committee_secretary", "administrator"),
-    "worklist.read": ("desk_staff", "handling_member", "committee_secretary", "administrator"),
-    "matter.read": STAFF,
-    "matter.manage": COMMITTEE,
-    "matter.record_opinion": ("committee_secretary", "committee_member", "desk_staff"),
-    "matter.record_objection": ("committee_secretary", "committee_member", "desk_staff"),
-    "ledger.read": ("leadership", "committee_secretary", "administrator"),
-    "community.read": STAFF,
-    "community.manage": ("administrator",),
-    "account.manage": ("administrator",),
-}
-
+__all__ = ["MATRIX", "ROLE_SCOPES", "PermissionDeniedError", "Principal", "SYSTEM", "UseCase", "require"]
 
 class PermissionDeniedError(ServiceError):
-    def __init__(self, action: str, username: str) -> None:
-        super().__init__(f"{username} may not {action}")
+    def __init__(self, action: str, username: str, message: str | None = None) -> None:
+        super().__init__(message or f"{username} may not {action}")
         self.action = action
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The signed-in user, as the service sees them."""
-
-    username: str
-    display_name: str
-    roles: tuple[str, ...]
-    community_code: str | None = None
-    member_id: str | None = None
-
-    def can(self, action: str) -> bool:
-        return any(role in MATRIX[action] for role in self.roles)
-
-
-SYSTEM = Principal("system", "系统 System", ("administrator", "committee_secretary"))
 
 
 def require(principal: Principal, action: str) -> None:
@@ -66,24 +29,41 @@ def require(principal: Principal, action: str) -> None:
         raise PermissionDeniedError(action, principal.username)
 
 
-class Guarded:
-    """A use-case object seen by one user: every call is checked against the matrix
-    (a method missing from its class's PERMISSIONS is refused), and commands get
-    the user as their actor — never a value typed into a form."""
+class UseCase:
+    """A use-case object. ``seen_by`` gives the copy that one signed-in user works with; its methods
+    scope everything to what ``self.principal`` may see. The service's own processes use the
+    object as built, seen by ``SYSTEM``."""
 
-    def __init__(self, target: Any, principal: Principal) -> None:
-        self._target = target
-        self._principal = principal
+    PERMISSIONS: dict[str, str] = {}
+    COMMANDS: set[str] = set()
+    principal: Principal = SYSTEM
 
-    def __getattr__(self, name: str) -> Any:
-        permissions: dict[str, str] = type(self._target).PERMISSIONS
-        if name not in permissions:
-            raise AttributeError(f"{type(self._target).__name__}.{name} is not open to users")
-        require(self._principal, permissions[name])
-        method = getattr(self._target, name)
-        if name in type(self._target).COMMANDS:
-            return counted(type(self._target).__name__, name, functools.partial(method, actor=self._principal.username))
-        return method
+    def seen_by(self, principal: Principal) -> Any:
+        clone = copy.copy(self)
+        clone.principal = principal
+        return clone
+
+    def _check_sees(self, community_code: str | None, not_found: str) -> None:
+        """Another community's resource is answered as if it did not exist."""
+        if not self.principal.sees(community_code):
+            raise NotFoundError(not_found)
+
+    def _check_sees_id(self, community_uuid: UUID, not_found: str) -> None:
+        """As ``_check_sees``, for a resource that records its community's id."""
+        own = self.principal.community_code
+        if not self.principal.deployment_wide and (own is None or community_id(own) != community_uuid):
+            raise NotFoundError(not_found)
+
+    def _listed_community(self, wanted: str | None) -> str | None:
+        """The community a list is for: the user's own unless they see every community; naming
+        another one is refused (403), never silently widened or narrowed."""
+        if not self.principal.deployment_wide and self.principal.community_code is None:
+            raise PermissionDeniedError("community.read", self.principal.username,
+                                        f"{self.principal.username} belongs to no community")
+        if wanted and not self.principal.sees(wanted):
+            raise PermissionDeniedError("community.read", self.principal.username,
+                                        f"{self.principal.username} may not read community {wanted}")
+        return self.principal.community_filter(wanted)
 
 
 def matrix_table() -> str:
@@ -92,4 +72,5 @@ def matrix_table() -> str:
     rule = "| --- |" + " :-: |" * len(STAFF)
     rows = [f"| `{action}` | " + " | ".join("✓" if role in roles else "" for role in STAFF) + " |"
             for action, roles in MATRIX.items()]
-    return "\n".join([header, rule, *rows])
+    scopes = ["", "| role | scope |", "| --- | --- |", *(f"| `{role}` | {scope} |" for role, scope in ROLE_SCOPES.items())]
+    return "\n".join([header, rule, *rows, *scopes])

@@ -1,58 +1,228 @@
-"""Petitioners' personal data, encrypted in the event log with a key per petitioner.
+"""Personal data (petitioners' name, phone and address; residents' names in opinions and
+objections), sealed with a key per person and erasable.
 
-Erasing it on a lawful request deletes the key: every copy of the data in the log
-becomes unreadable, the log itself stays intact, and the events read back with the
-petitioner marked as erased. Keys live in their own table beside the log."""
+Every copy of the data is sealed with AES-256-GCM under the person's own key: in the
+event log and in the read models (which copy the sealed value as it is). It is opened
+only in the service, for a reader allowed to see it. Searching by phone or full name
+goes through keyed blind indexes: an HMAC of the normalised value under a deployment
+secret. Keys, index rows and that secret live in the key store, a database apart from
+the events, so a backup of the events alone opens nothing.
+
+Erasing a person deletes their key and their index rows in one transaction: every copy
+becomes unreadable and unfindable at once, in every process (keys are read from the
+store each time, never cached across requests), while the log itself stays intact. On
+SQLite the key store overwrites deleted content (``secure_delete``) and its WAL is
+truncated after an erasure; on PostgreSQL the key tables are vacuumed (see
+docs/operations.md for what remains and what the operator runs)."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
+import logging
 import os
-import threading
 import time
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from collections.abc import Sequence
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic
-from sqlalchemy import Column, DateTime, Engine, LargeBinary, MetaData, String, Table, select, update
+from sqlalchemy import (
+    Column, DateTime, Engine, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table, delete, event, select, text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from domain.households import Household
+from domain.matter import CommitteeMatter
+from domain.questionnaires import Questionnaire
 from domain.petition import Petition
+
+log = logging.getLogger(__name__)
 
 ERASED = {"erased": True}
 SEALED = "sealed"
-KEY_CACHE_SECONDS = 30.0
+SUBJECT = "subject"
+BLIND_INDEX_SECRET = "blind_index"
 
+# On PostgreSQL the keys are split into PARTITIONS hash partitions, so that an erasure rewrites
+# (VACUUM FULL) only the small partition that held the person's key, not the whole key store.
+PARTITIONS = 16
 metadata = MetaData()
-petitioner_keys = Table(
-    "petitioner_keys",
+subject_keys = Table(
+    "personal_data_keys",
     metadata,
     Column("subject_id", String(36), primary_key=True),
     Column("key", LargeBinary, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("erased_at", DateTime(timezone=True), nullable=True),
+    postgresql_partition_by="HASH (subject_id)",
+)
+blind_index = Table(
+    "personal_data_index",
+    metadata,
+    Column("digest", String(64), nullable=False),
+    Column("subject_id", String(36), nullable=False, index=True),
+    PrimaryKeyConstraint("digest", "subject_id"),
+)
+secrets_table = Table(
+    "key_store_secrets",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", LargeBinary, nullable=False),
 )
 
-# Which fields of which events hold a petitioner's personal data.
-PERSONAL_FIELDS: dict[type, tuple[str, ...]] = {Petition.Received: ("petitioner",)}
+
+# ---- normalising what is searched ------------------------------------------------------------------
+
+def normalise_phone(value: str | None) -> str:
+    """Full-width digits to ASCII, spaces, dashes, dots and brackets out, a +86 / 0086 prefix off."""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", value or "") if ch.isdigit() or ch == "+")
+    digits = digits.lstrip("+")
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return "".join(ch for ch in digits if ch.isdigit())
+
+
+def normalise_name(value: str | None) -> str:
+    """Full-width to ordinary characters, no spaces, case folded (张 三丰 → 张三丰)."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).casefold()
+
+
+NORMALISE: dict[str, Callable[[str | None], str]] = {"name": normalise_name, "phone": normalise_phone}
+
+
+# ---- which fields of which events are personal --------------------------------------------------------
+
+@dataclass(frozen=True)
+class PersonalField:
+    """A field of an event that holds personal data: whose it is, what is searchable in it, and what
+    it reads as once erased."""
+
+    name: str
+    subject: Callable[[Any], str]
+    searchable: Callable[[Any], Iterable[tuple[str, str]]]
+    erased: Any
+
+
+def resident_subject(matter_id: Any, kind: str, number: int) -> str:
+    """The subject of one resident's name in one opinion or objection (a key per record)."""
+    return str(uuid.uuid5(uuid.UUID(str(matter_id)), f"{kind}:{number}"))
+
+
+def _petitioner_terms(value: Any) -> Iterable[tuple[str, str]]:
+    return [(kind, value.get(kind)) for kind in ("name", "phone") if isinstance(value, dict) and value.get(kind)]
+
+
+PERSONAL_FIELDS: dict[type, tuple[PersonalField, ...]] = {
+    Petition.Received: (PersonalField("petitioner", lambda e: str(e.originator_id), _petitioner_terms, ERASED),),
+    CommitteeMatter.OpinionRecorded: (PersonalField(
+        "resident", lambda e: resident_subject(e.originator_id, "opinion", e.number),
+        lambda value: [("name", value)], None),),
+    CommitteeMatter.ObjectionRecorded: (PersonalField(
+        "objector", lambda e: resident_subject(e.originator_id, "objection", e.number),
+        lambda value: [("name", value)], None),),
+    Questionnaire.Answered: (PersonalField(
+        "respondent", lambda e: resident_subject(e.originator_id, "answer", e.number),
+        lambda value: [("name", value)], None),),
+    # a household's name, phone, address and difficulties (service/households.py); a key per household
+    Household.Registered: (PersonalField("person", lambda e: str(e.originator_id), lambda value: [], ERASED),),
+}
+SEALED_TOPICS = frozenset(get_topic(cls) for cls in PERSONAL_FIELDS)
+
+
+# ---- the key store --------------------------------------------------------------------------------------
+
+class ErasedError(ValueError):
+    """Personal data of an erased person cannot be written again."""
 
 
 class KeyStore:
-    """One AES-256-GCM key per petitioner (subject = the petition's id). Keys are cached
-    briefly in memory; an erasure elsewhere takes effect here within KEY_CACHE_SECONDS."""
+    """One AES-256-GCM key per person (a petition's petitioner, a resident's opinion or objection),
+    the blind index of what is searchable, and the index's secret. Nothing is cached but the secret:
+    every read asks the store, so an erasure holds at once in every process."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._cache: dict[str, tuple[bytes | None, float]] = {}
-        self._lock = threading.Lock()
+        self._secret: bytes | None = None
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        if self.is_sqlite:
+            @event.listens_for(engine, "connect")
+            def _secure_delete(connection, _record):  # type: ignore[no-untyped-def]
+                cursor = connection.cursor()
+                cursor.execute("PRAGMA secure_delete=ON")  # deleted keys are overwritten, not left in free pages
+                cursor.close()
 
     def create_table(self) -> None:
         metadata.create_all(self.engine)
+        if not self.is_sqlite:
+            with self.engine.begin() as connection:
+                partitioned = connection.execute(text(
+                    "SELECT c.relkind = 'p' FROM pg_class c WHERE c.oid = to_regclass(:name)"),
+                    {"name": subject_keys.name}).scalar()
+                if partitioned:
+                    connection.exec_driver_sql("; ".join(
+                        f"CREATE TABLE IF NOT EXISTS {subject_keys.name}_p{n} PARTITION OF {subject_keys.name} "
+                        f"FOR VALUES WITH (MODULUS {PARTITIONS}, REMAINDER {n})" for n in range(PARTITIONS)))
+        self.secret()
+
+    # ---- the blind index ----
+
+    def secret(self) -> bytes:
+        """The blind index's HMAC key: made once per deployment, kept in the key store."""
+        if self._secret is None:
+            with self.engine.begin() as connection:
+                value = connection.execute(select(secrets_table.c.value)
+                                           .where(secrets_table.c.name == BLIND_INDEX_SECRET)).scalar()
+            if value is None:
+                try:
+                    with self.engine.begin() as connection:
+                        connection.execute(secrets_table.insert().values(name=BLIND_INDEX_SECRET, value=os.urandom(32)))
+                except IntegrityError:
+                    pass  # another process made it first
+                with self.engine.connect() as connection:
+                    value = connection.execute(select(secrets_table.c.value)
+                                               .where(secrets_table.c.name == BLIND_INDEX_SECRET)).scalar_one()
+            self._secret = bytes(value)
+        return self._secret
+
+    def blind(self, kind: str, value: str | None) -> str | None:
+        """The blind index digest of a value (None for nothing left after normalising)."""
+        normalised = NORMALISE[kind](value)
+        if not normalised:
+            return None
+        return hmac.new(self.secret(), f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+    def index(self, subject: str, terms: Iterable[tuple[str, str]]) -> None:
+        digests = {d for d in (self.blind(kind, value) for kind, value in terms) if d}
+        if not digests:
+            return
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        with self.engine.begin() as connection:
+            connection.execute(dialect.insert(blind_index).on_conflict_do_nothing(),
+                               [{"digest": d, "subject_id": subject} for d in sorted(digests)])
+
+    def subjects_for(self, kind: str, value: str) -> list[str]:
+        """The subjects whose indexed ``kind`` equals ``value`` once normalised."""
+        digest = self.blind(kind, value)
+        if digest is None:
+            return []
+        with self.engine.connect() as connection:
+            return list(connection.execute(select(blind_index.c.subject_id).where(blind_index.c.digest == digest))
+                        .scalars())
+
+    # ---- keys ----
 
     def key_for_writing(self, subject: str) -> bytes:
         key = self.key(subject)
@@ -61,99 +231,200 @@ class KeyStore:
         key = AESGCM.generate_key(bit_length=256)
         try:
             with self.engine.begin() as connection:
-                connection.execute(petitioner_keys.insert().values(
+                connection.execute(subject_keys.insert().values(
                     subject_id=subject, key=key, created_at=datetime.now(timezone.utc)))
         except IntegrityError:
-            stored = self._load(subject)
+            stored = self.key(subject)
             if stored is None:
-                raise ValueError(f"the personal data of {subject} was erased; it cannot be written again") from None
+                raise ErasedError(f"the personal data of {subject} was erased; it cannot be written again") from None
             key = stored
-        self._remember(subject, key)
         return key
 
     def key(self, subject: str) -> bytes | None:
-        with self._lock:
-            cached = self._cache.get(subject)
-        if cached is not None and time.monotonic() - cached[1] < KEY_CACHE_SECONDS:
-            return cached[0]
-        key = self._load(subject)
-        self._remember(subject, key)
-        return key
+        with self.engine.connect() as connection:
+            value = connection.execute(select(subject_keys.c.key).where(subject_keys.c.subject_id == subject)).scalar()
+        return bytes(value) if value is not None else None
 
-    def prefetch(self, subjects: list[str]) -> None:
-        """Loads many subjects' keys with one query (a batch of events being read back)."""
-        now = time.monotonic()
-        with self._lock:
-            wanted = [s for s in subjects if s not in self._cache or now - self._cache[s][1] >= KEY_CACHE_SECONDS]
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            with self.engine.connect() as connection:
-                found = dict(connection.execute(select(petitioner_keys.c.subject_id, petitioner_keys.c.key)
-                                                .where(petitioner_keys.c.subject_id.in_(chunk))).all())
-            for subject in chunk:
-                self._remember(subject, found.get(subject))
+    def keys(self, subjects: Iterable[str]) -> dict[str, bytes]:
+        """Many subjects' keys, a query per 500 (a page of rows, a batch of events); erased ones are absent."""
+        wanted = list(dict.fromkeys(subjects))
+        found: dict[str, bytes] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                found.update((s, bytes(k)) for s, k in connection.execute(
+                    select(subject_keys.c.subject_id, subject_keys.c.key)
+                    .where(subject_keys.c.subject_id.in_(chunk), subject_keys.c.key.is_not(None))))
+        return found
 
-    def erase(self, subject: str) -> None:
+    def erase(self, *subjects: str) -> None:
+        """Deletes these people's keys and index rows, then clears what the database keeps of them."""
+        if not subjects:
+            return
+        now = datetime.now(timezone.utc)
         with self.engine.begin() as connection:
-            connection.execute(update(petitioner_keys).where(petitioner_keys.c.subject_id == subject)
-                               .values(key=None, erased_at=datetime.now(timezone.utc)))
-        self._remember(subject, None)
+            for subject in subjects:
+                erased = connection.execute(update(subject_keys).where(subject_keys.c.subject_id == subject)
+                                            .values(key=None, erased_at=now)).rowcount
+                if not erased:  # never written (or lost with a restored backup): refuse it from now on
+                    connection.execute(subject_keys.insert().values(subject_id=subject, key=None, created_at=now,
+                                                                    erased_at=now))
+            connection.execute(delete(blind_index).where(blind_index.c.subject_id.in_(list(subjects))))
+            holding = self._holding(connection, subjects)
+        self.scrub(tables=holding)
+
+    def _holding(self, connection: Any, subjects: Sequence[str]) -> list[str]:
+        """The key tables (on PostgreSQL: the partitions) that hold these subjects' keys."""
+        if self.is_sqlite:
+            return [subject_keys.name]
+        found = connection.execute(select(text("tableoid::regclass::text")).select_from(subject_keys)
+                                   .where(subject_keys.c.subject_id.in_(list(subjects)))).scalars()
+        return sorted(set(found)) or [subject_keys.name]
+
+    def scrub(self, wal: bool = False, tables: Sequence[str] | None = None) -> None:
+        """What the database keeps of deleted rows, cleared where it can be. SQLite: secure_delete has
+        zeroed the pages; the WAL is checkpointed and truncated. PostgreSQL: the key tables are rewritten
+        (VACUUM FULL of ``tables``, the partitions that held the erased rows, else all: a plain VACUUM
+        leaves a dead row's bytes in its page); with ``wal``, a checkpoint
+        and a WAL switch let the segments that still hold the old rows go (needs the rights to run them;
+        docs/operations.md says what remains)."""
+        try:
+            if self.is_sqlite:
+                with self.engine.connect() as connection:
+                    for _ in range(50):  # a reader in the middle of a transaction keeps the WAL busy
+                        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]
+                        if not busy:
+                            return
+                        time.sleep(0.05)
+                log.warning("the key store's WAL stayed busy; it is truncated at the next erasure or checkpoint")
+                return
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("SET lock_timeout = '10s'"))
+                names = tables or [subject_keys.name, blind_index.name]
+                connection.execute(text("VACUUM FULL " + ", ".join(f'"{name}"' if "." not in name else name
+                                                                   for name in names)))
+                if tables:  # the index holds keyed digests only (useless without the secret): a plain VACUUM
+                    connection.execute(text(f"VACUUM {blind_index.name}"))
+                if wal:
+                    connection.execute(text("CHECKPOINT"))
+                    connection.execute(text("SELECT pg_switch_wal()"))
+                    connection.execute(text("CHECKPOINT"))
+        except Exception as error:  # noqa: BLE001 - the key is gone already; clearing its traces is best effort
+            log.warning("could not clear the key store after an erasure (%s)", type(error).__name__)
 
     def is_erased(self, subject: str) -> bool:
         with self.engine.connect() as connection:
-            row = connection.execute(select(petitioner_keys.c.erased_at)
-                                     .where(petitioner_keys.c.subject_id == subject)).first()
+            row = connection.execute(select(subject_keys.c.erased_at)
+                                     .where(subject_keys.c.subject_id == subject)).first()
         return row is not None and row.erased_at is not None
 
-    def _load(self, subject: str) -> bytes | None:
+    def erased_subjects(self) -> set[str]:
         with self.engine.connect() as connection:
-            return connection.execute(select(petitioner_keys.c.key)
-                                      .where(petitioner_keys.c.subject_id == subject)).scalar()
+            return set(connection.execute(select(subject_keys.c.subject_id)
+                                          .where(subject_keys.c.erased_at.is_not(None))).scalars())
 
-    def _remember(self, subject: str, key: bytes | None) -> None:
-        with self._lock:
-            self._cache[subject] = (key, time.monotonic())
+    def adopt_keys_kept_with_events(self, events_engine: Engine) -> int:
+        return adopt_legacy_keys(self, events_engine)
 
+    # ---- opening sealed values ----
 
-class PersonalDataMapper(Mapper[Any]):
-    """Seals the personal fields of events on their way into the log, and opens them on the way out."""
-
-    keys: KeyStore
-
-    def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
-        fields = PERSONAL_FIELDS.get(type(domain_event))
-        if not fields or not any(getattr(domain_event, f, None) for f in fields):
-            return super().to_stored_event(domain_event)
-        subject = str(domain_event.originator_id)
-        sealed = object.__new__(type(domain_event))
-        state = dict(vars(domain_event))
-        for name in fields:
-            if state.get(name):
-                state[name] = {SEALED: _seal(self.keys.key_for_writing(subject), state[name])}
-        object.__setattr__(sealed, "__dict__", state)
-        return super().to_stored_event(sealed)
-
-    def prepare(self, stored_events: Sequence[StoredEvent]) -> None:
-        """Before reading a batch back: fetch the keys of its sealed events in one query."""
-        topics = {get_topic(cls) for cls in PERSONAL_FIELDS}
-        self.keys.prefetch([str(e.originator_id) for e in stored_events if e.topic in topics])
-
-    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[Any]:
-        domain_event = super().to_domain_event(stored_event)
-        for name in PERSONAL_FIELDS.get(type(domain_event), ()):
-            value = getattr(domain_event, name, None)
-            if isinstance(value, dict) and SEALED in value:
-                key = self.keys.key(str(stored_event.originator_id))
-                domain_event.__dict__[name] = _open(key, value[SEALED]) if key else dict(ERASED)
-        return domain_event
+    def open_many(self, sealed: Sequence[tuple[str, Any]], erased: Any = None) -> list[Any]:
+        """Opens sealed values, each with its subject's key (one query for all); erased ones read as ``erased``."""
+        keys = self.keys(subject for subject, value in sealed if value)
+        return [open_sealed(keys.get(subject), value, erased) if value else None for subject, value in sealed]
 
 
-def _seal(key: bytes, value: Any) -> str:
+# ---- sealing -----------------------------------------------------------------------------------------
+
+def seal(key: bytes, value: Any) -> str:
     nonce = os.urandom(12)
     plain = json.dumps(value, ensure_ascii=False).encode()
     return base64.b64encode(nonce + AESGCM(key).encrypt(nonce, plain, None)).decode()
 
 
-def _open(key: bytes, sealed: str) -> Any:
-    raw = base64.b64decode(sealed)
+def open_sealed(key: bytes | None, sealed: Any, erased: Any = None) -> Any:
+    """A sealed value (``{"sealed": …}`` or its text) opened with its key; ``erased`` without one."""
+    blob = sealed.get(SEALED) if isinstance(sealed, dict) else sealed
+    if key is None or not blob:
+        return erased
+    raw = base64.b64decode(blob)
     return json.loads(AESGCM(key).decrypt(raw[:12], raw[12:], None))
+
+
+def is_sealed(value: Any) -> bool:
+    return isinstance(value, dict) and SEALED in value
+
+
+class PersonalDataMapper(Mapper[Any]):
+    """Seals the personal fields of events on their way into the log (and indexes what is searchable),
+    and opens them on the way out. With ``opening`` off (the read models' catch-up), sealed values stay
+    sealed: the read models copy them as they are."""
+
+    keys: KeyStore
+    opening: bool = True
+
+    def sealed_view(self) -> PersonalDataMapper:
+        """The same mapper, leaving sealed values sealed (no key is read)."""
+        view = object.__new__(type(self))
+        view.__dict__.update(self.__dict__)
+        view.opening = False
+        return view
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
+        fields = PERSONAL_FIELDS.get(type(domain_event))
+        if not fields or not any(getattr(domain_event, f.name, None) for f in fields):
+            return super().to_stored_event(domain_event)
+        sealed = object.__new__(type(domain_event))
+        state = dict(vars(domain_event))
+        for field in fields:
+            value = state.get(field.name)
+            if not value or is_sealed(value):
+                continue
+            subject = field.subject(domain_event)
+            state[field.name] = {SEALED: seal(self.keys.key_for_writing(subject), value), SUBJECT: subject}
+            self.keys.index(subject, field.searchable(value))
+        object.__setattr__(sealed, "__dict__", state)
+        return super().to_stored_event(sealed)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[Any]:
+        domain_event = super().to_domain_event(stored_event)
+        if not self.opening:
+            return domain_event
+        for field in PERSONAL_FIELDS.get(type(domain_event), ()):
+            value = getattr(domain_event, field.name, None)
+            if is_sealed(value):
+                subject = value.get(SUBJECT) or str(stored_event.originator_id)
+                domain_event.__dict__[field.name] = open_sealed(self.keys.key(subject), value, _copy(field.erased))
+        return domain_event
+
+
+def _copy(value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else value
+
+
+def subject_of(value: Any, default: str) -> str:
+    """The subject a sealed value belongs to."""
+    return (value.get(SUBJECT) if isinstance(value, dict) else None) or default
+
+
+
+
+def adopt_legacy_keys(keys: KeyStore, events_engine: Engine) -> int:
+    """Moves keys that an earlier version kept beside the events (table ``petitioner_keys``) into the
+    key store, then drops that table: from then on a backup of the events alone opens nothing."""
+    from sqlalchemy import inspect
+
+    if not inspect(events_engine).has_table("petitioner_keys"):
+        return 0
+    legacy = Table("petitioner_keys", MetaData(), autoload_with=events_engine)
+    with events_engine.connect() as connection:
+        rows = [dict(r._mapping) for r in connection.execute(select(legacy))]
+    with keys.engine.begin() as connection:
+        have = set(connection.execute(select(subject_keys.c.subject_id)).scalars())
+        new = [{"subject_id": r["subject_id"], "key": r["key"], "created_at": r["created_at"],
+                "erased_at": r["erased_at"]} for r in rows if r["subject_id"] not in have]
+        if new:
+            connection.execute(subject_keys.insert(), new)
+    legacy.drop(events_engine)
+    log.warning("moved %d keys from the events database into the key store", len(rows))
+    return len(rows)

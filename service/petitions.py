@@ -19,16 +19,22 @@ from domain.community import community_code_of, community_id
 from domain.errors import DomainError
 from domain.petition import Petition, petition_id
 from domain.reference import ReferenceCounter, counter_id
-from domain.request import IdempotentRequest, request_id
+from domain.request import IdempotentRequest
 from service import errors
 from service.clock import Clock
 from service.eventstore import EventLog, check_version, history_entry, translate_domain_error
+from service.permissions import PermissionDeniedError, UseCase
+from service.deadlines import explain as explain_deadline
+from service.requests import Idempotent, earlier_request, idempotent, request_hash as hash_of_request
+from service.phones import NOT_A_PHONE, clean_phone, is_phone
 from service.working_days import add_working_days
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed safely
 SYSTEM_ACTOR = "system"
 MAX_NUMBERING_ATTEMPTS = 50
 HIDDEN_EVENT_FIELDS = frozenset({"tracking_code_hash"})
+PERSONAL_EVENT_FIELDS = frozenset({"petitioner"})
+ONLY_THE_RESPONSIBLE_MEMBER = frozenset({"record_progress", "extend_deadline", "resolve", "follow_up"})
 
 
 def new_tracking_code() -> str:
@@ -58,19 +64,24 @@ class Outcome:
     position: int
 
 
-class PetitionDesk:
+def _as_answered(desk: PetitionDesk, petition: Petition) -> Outcome:
+    """What a repeated command answers: the petition as the first request left it."""
+    return Outcome(desk._view(petition), desk.log.last_position())
+
+
+class PetitionDesk(Idempotent, UseCase):
     PERMISSIONS = {
-        "get": "petition.read", "history": "petition.read", "due_date": "petition.read",
+        "get": "petition.read", "history": "petition.read", "due_date": "petition.read", "deadline": "petition.read",
         "receive": "petition.receive",
         "resolve_on_spot": "petition.triage", "set_deadline": "petition.triage", "escalate": "petition.triage",
         "explain": "petition.triage",
         "record_progress": "petition.handle", "extend_deadline": "petition.handle", "resolve": "petition.handle",
         "follow_up": "petition.follow_up", "withdraw": "petition.withdraw", "merge": "petition.merge",
-        "erase_personal_data": "petition.erase_personal_data",
+        "erase_personal_data": "petition.erase_personal_data", "reissue_tracking_code": "petition.receive",
     }
     COMMANDS = {
         "receive", "resolve_on_spot", "set_deadline", "escalate", "explain", "record_progress", "extend_deadline",
-        "resolve", "follow_up", "withdraw", "merge", "erase_personal_data",
+        "resolve", "follow_up", "withdraw", "merge", "erase_personal_data", "reissue_tracking_code",
     }
 
     def __init__(self, log: EventLog, clock: Clock, secret: str = "") -> None:
@@ -83,13 +94,19 @@ class PetitionDesk:
     def get(self, reference: str) -> dict[str, Any]:
         return self._view(self._load(reference))
 
+    def deadline(self, reference: str) -> dict[str, Any] | None:
+        """The current deadline with its reasoning: days counted, holidays and make-up days, extensions."""
+        petition = self._load(reference)
+        return explain_deadline(list(self.log.events.get(petition.id)), self.clock.now().date())
+
     def history(self, reference: str) -> list[dict[str, Any]]:
         petition = self._load(reference)
-        return [history_entry(e, HIDDEN_EVENT_FIELDS) for e in self.log.events.get(petition.id)]
+        hidden = HIDDEN_EVENT_FIELDS if self._reveals(petition) else HIDDEN_EVENT_FIELDS | PERSONAL_EVENT_FIELDS
+        return [history_entry(e, hidden) for e in self.log.events.get(petition.id)]
 
     def check_tracking_code(self, reference: str, code: str) -> bool:
         try:
-            petition = self._load(reference)
+            petition = self._load(reference, anyone=True)
         except errors.NotFoundError:
             return False
         return secrets.compare_digest(petition.tracking_code_hash, hash_tracking_code(code))
@@ -105,22 +122,27 @@ class PetitionDesk:
         summary: str,
         details: str,
         petitioner: dict[str, Any] | None,
-        received_by: str,
         actor: str,
+        received_by: str | None = None,
         idempotency_key: str | None = None,
     ) -> tuple[Outcome, str]:
         """Records a petition; answers it with its reference number and the petitioner's tracking code.
-        With an ``idempotency_key``, a retry of the same request records nothing and answers the same."""
+        ``received_by`` defaults to the signed-in user's member id. With an ``idempotency_key``, a retry
+        of the same request records nothing and answers the same."""
+        received_by = received_by or self.principal.member_id or ""
         fields = {"contact_point_id": contact_point_id, "category": category, "channel": channel, "summary": summary,
                   "details": details, "petitioner": petitioner, "received_by": received_by}
-        request_hash = hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        request_hash = hash_of_request(fields)
         if idempotency_key:
             earlier = self._earlier_request(actor, idempotency_key, request_hash)
             if earlier is not None:
                 return earlier
+        petitioner = _clean_petitioner(petitioner)
         community = self._community_of(contact_point_id, "contact_point_id")
-        if contact_point_id not in community.contact_points:
+        if contact_point_id not in community.contact_points or not self.principal.sees(community.code):
             raise errors.InvalidInputError({"contact_point_id": ["no such contact point"]})
+        if not received_by:
+            raise errors.InvalidInputError({"received_by": ["name the member who received the petition"]})
         if received_by not in community.members:
             raise errors.InvalidInputError({"received_by": ["is not a member of this community"]})
         tracking_code = (
@@ -140,7 +162,7 @@ class PetitionDesk:
                     channel=channel,
                     summary=summary,
                     details=details,
-                    petitioner=_clean_petitioner(petitioner),
+                    petitioner=petitioner,
                     received_by=received_by,
                     actor=actor,
                     at=now,
@@ -164,20 +186,19 @@ class PetitionDesk:
         raise errors.VersionConflictError("too many petitions received at once; try again")
 
     def _earlier_request(self, actor: str, key: str, request_hash: str) -> tuple[Outcome, str] | None:
-        try:
-            earlier: IdempotentRequest = self.log.repository.get(request_id(actor, key))
-        except AggregateNotFoundError:
+        earlier = earlier_request(self.log, actor, key, request_hash)
+        if earlier is None:
             return None
-        if not earlier.is_same_request(request_hash):
-            raise errors.InvalidInputError({"Idempotency-Key": ["was already used for a different request"]})
         as_created = self.log.repository.get(earlier.created_id, version=1)
         return Outcome(self._view(as_created), self.log.last_position()), derived_tracking_code(self.secret, actor, key)
 
     # ---- the steps of a petition's life --------------------------------------------
 
+    @idempotent(_as_answered)
     def resolve_on_spot(self, reference: str, *, action: str, actor: str, expected_version: int | None = None) -> Outcome:
         return self._change(reference, expected_version, lambda p, now: p.resolve_on_spot(action=action, actor=actor, at=now))
 
+    @idempotent(_as_answered)
     def set_deadline(
         self,
         reference: str,
@@ -208,14 +229,17 @@ class PetitionDesk:
             raise errors.InvalidInputError({"working_days": ["must be between 1 and 365"]})
         return add_working_days(start, working_days).due_date
 
+    @idempotent(_as_answered)
     def record_progress(
         self, reference: str, *, note: str, completed_step: int | None, actor: str, expected_version: int | None = None
     ) -> Outcome:
         return self._change(
             reference, expected_version,
             lambda p, now: p.record_progress(note=note, completed_step=completed_step, actor=actor, at=now),
+            step="record_progress",
         )
 
+    @idempotent(_as_answered)
     def extend_deadline(
         self, reference: str, *, working_days: int, reason: str, actor: str, expected_version: int | None = None
     ) -> Outcome:
@@ -224,14 +248,18 @@ class PetitionDesk:
             due = self.due_date(current_due, working_days) if 1 <= working_days <= 365 else current_due
             petition.extend_deadline(working_days=working_days, due_date=due, reason=reason, actor=actor, at=now)
 
-        return self._change(reference, expected_version, command)
+        return self._change(reference, expected_version, command, step="extend_deadline")
 
+    @idempotent(_as_answered)
     def resolve(self, reference: str, *, outcome: str, actor: str, expected_version: int | None = None) -> Outcome:
-        return self._change(reference, expected_version, lambda p, now: p.resolve(outcome=outcome, actor=actor, at=now))
+        return self._change(reference, expected_version, lambda p, now: p.resolve(outcome=outcome, actor=actor, at=now),
+                            step="resolve")
 
+    @idempotent(_as_answered)
     def escalate(self, reference: str, *, reason: str, actor: str, expected_version: int | None = None) -> Outcome:
         return self._change(reference, expected_version, lambda p, now: p.escalate(reason=reason, actor=actor, at=now))
 
+    @idempotent(_as_answered)
     def explain(
         self,
         reference: str,
@@ -251,17 +279,21 @@ class PetitionDesk:
             ),
         )
 
+    @idempotent(_as_answered)
     def follow_up(
         self, reference: str, *, satisfaction: str, comment: str, actor: str, expected_version: int | None = None
     ) -> Outcome:
         return self._change(
             reference, expected_version,
             lambda p, now: p.follow_up(satisfaction=satisfaction, comment=comment, actor=actor, at=now),
+            step="follow_up",
         )
 
+    @idempotent(_as_answered)
     def withdraw(self, reference: str, *, reason: str, actor: str, expected_version: int | None = None) -> Outcome:
         return self._change(reference, expected_version, lambda p, now: p.withdraw(reason=reason, actor=actor, at=now))
 
+    @idempotent(_as_answered)
     def merge(self, reference: str, *, into_reference: str, actor: str, expected_version: int | None = None) -> Outcome:
         try:
             target = self._load(into_reference)
@@ -273,6 +305,7 @@ class PetitionDesk:
             also_save=(target,),
         )
 
+    @idempotent(_as_answered)
     def erase_personal_data(
         self, reference: str, *, requested_by: str, reason: str, actor: str, expected_version: int | None = None
     ) -> Outcome:
@@ -287,6 +320,24 @@ class PetitionDesk:
         )
         self.log.keys.erase(str(petition.id))
         return outcome
+
+    def reissue_tracking_code(
+        self, reference: str, *, reason: str, actor: str, expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> tuple[Outcome, str]:
+        """A new tracking code for a petitioner who lost theirs; the old one stops working. Answers the
+        new code (shown once). A repeat with the same key answers the same code."""
+        code = (derived_tracking_code(self.secret, actor, f"reissue\x00{reference}\x00{idempotency_key}")
+                if idempotency_key else new_tracking_code())
+        outcome = self._reissue(reference, code_hash=hash_tracking_code(code), reason=reason, actor=actor,
+                                expected_version=expected_version, idempotency_key=idempotency_key)
+        return outcome, code
+
+    @idempotent(_as_answered)
+    def _reissue(self, reference: str, *, code_hash: str, reason: str, actor: str,
+                 expected_version: int | None = None) -> Outcome:
+        return self._change(reference, expected_version, lambda p, now: p.reissue_tracking_code(
+            tracking_code_hash=code_hash, reason=reason, actor=actor, at=now))
 
     # ---- committee outcomes (called by the committee's outcome process) ---------------
 
@@ -326,11 +377,27 @@ class PetitionDesk:
 
     # ---- helpers ----------------------------------------------------------------------
 
-    def _load(self, reference: str) -> Petition:
+    def _load(self, reference: str, *, anyone: bool = False) -> Petition:
+        """The petition, if it exists and (unless ``anyone``) the user may see its community."""
+        not_found = f"petition {reference} not found"
         try:
-            return self.log.repository.get(petition_id(reference))
+            petition = self.log.repository.get(petition_id(reference))
         except AggregateNotFoundError:
-            raise errors.NotFoundError(f"petition {reference} not found") from None
+            raise errors.NotFoundError(not_found) from None
+        if not anyone:
+            self._check_sees(community_code_of(petition.contact_point_id), not_found)
+        return petition
+
+    def _reveals(self, petition: Petition) -> bool:
+        return self.principal.reads_personal_data_of(community_code_of(petition.contact_point_id))
+
+    def _check_responsible(self, petition: Petition, step: str) -> None:
+        """A handling member acts on the petitions they are responsible for; desk staff on all of their community's."""
+        if step in ONLY_THE_RESPONSIBLE_MEMBER and self.principal.handles_only_own \
+                and petition.responsible_member_id != self.principal.member_id:
+            raise PermissionDeniedError(
+                "petition.handle", self.principal.username,
+                f"{self.principal.username} is not the member responsible for petition {petition.reference}")
 
     def _counter(self, year: int) -> ReferenceCounter:
         try:
@@ -342,7 +409,7 @@ class PetitionDesk:
         try:
             return self.log.repository.get(community_id(community_code_of(local_id)))
         except AggregateNotFoundError:
-            raise errors.InvalidInputError({field: ["no such community"]}) from None
+            raise errors.InvalidInputError({field: ["no such contact point"]}) from None
 
     def _check_member(self, petition: Petition, member_id: str, field: str) -> None:
         community = self.log.repository.get(petition.community_id)
@@ -361,12 +428,15 @@ class PetitionDesk:
         expected_version: int | None,
         command: Callable[[Petition, Any], None],
         also_save: tuple[Petition, ...] = (),
+        step: str = "",
     ) -> Outcome:
         petition = self._load(reference)
+        self._check_responsible(petition, step)
         check_version(petition, expected_version, petition.status)
         self._apply(petition, command)
         try:
-            position = self.log.save_or_conflict(petition, *also_save)
+            position = self.log.save_or_conflict(petition, *also_save,
+                                                 *self.recorded_request(petition, self.clock.now()))
         except errors.VersionConflictError as conflict:
             current = self._load(reference)
             conflict.current = {"state": current.status, "version": current.version}
@@ -374,7 +444,10 @@ class PetitionDesk:
         return Outcome(self._view(petition), position)
 
     def _view(self, petition: Petition) -> dict[str, Any]:
-        return petition_view(petition)
+        view = petition_view(petition)
+        if not self._reveals(petition):
+            view["petitioner"] = None
+        return view
 
 
 def petition_view(petition: Petition) -> dict[str, Any]:
@@ -412,7 +485,12 @@ def petition_view(petition: Petition) -> dict[str, Any]:
 
 
 def _clean_petitioner(petitioner: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Blank fields out, the phone normalised (full-width digits, spaces, dashes); not a phone number is refused."""
     if not petitioner:
         return None
     cleaned = {k: v.strip() for k, v in petitioner.items() if isinstance(v, str) and v.strip()}
+    if "phone" in cleaned:
+        cleaned["phone"] = clean_phone(cleaned["phone"])
+        if not is_phone(cleaned["phone"]):
+            raise errors.InvalidInputError({"petitioner.phone": [NOT_A_PHONE]})
     return cleaned or None

@@ -12,29 +12,32 @@ import csv
 import functools
 import io
 import os
-import secrets
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from domain.community import community_id as community_uuid
 from domain.matter import FINAL_STAGES, STAGES, STEPS_BY_STAGE
 from domain.petition import OPEN_STATUSES
-from projections import guesses, queries
+from projections import queries
 from projections.petitions import COUNTS
 from projections.runner import ProjectionRunner
 from service import errors
 from service.clock import CHINA, Clock
-from service.petitions import hash_tracking_code
+from service.permissions import SYSTEM, Principal, UseCase
+from service.personal_data import ERASED, KeyStore, normalise_name, normalise_phone
+from service.transparency import TransparencyLog
+from service.visits import LEDGER_VISIT_COLUMNS, ledger_columns, rule_in_read_model
+from service.throttle import GuessThrottle  # noqa: F401 - imported from here by residents' code use cases
 from service.working_days import add_working_days, working_days_between
 
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
+PART_OF_A_REFERENCE = re.compile(r"\d{0,4}-?\d{0,6}")  # 2026-000123, 000123, 2026-: a phone or a name is not
 MAX_PER_PAGE = 100
+MAX_SEARCH = 50  # characters of a search: a reference number, a name or a phone
 MAX_PAGE = 100_000  # far past any real list; keeps the row offset a number every database takes
-NOT_FOUND = "no petition has this reference number and tracking code"
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ ZERO = {name: 0 for name in COUNTS}
 
 
 class _Reads:
+    principal: Principal = SYSTEM
+
     def __init__(self, projections: ProjectionRunner, clock: Clock) -> None:
         self.projections = projections
         self.engine = projections.engine
@@ -113,7 +118,11 @@ class _Reads:
         return community
 
     def community_id(self, code: str | None) -> str | None:
-        return self.community(code)["id"] if code else None
+        if not code:
+            return None
+        if code == self.principal.community_code:  # the user's own: their account names it, no need to look
+            return str(community_uuid(code))
+        return self.community(code)["id"]
 
     @staticmethod
     def check_page(page: int, per_page: int) -> None:
@@ -150,11 +159,36 @@ class PublicBoard(_Reads):
     (set by the production run), the summary and each community's board are answered from memory
     for that long."""
 
-    def __init__(self, projections: ProjectionRunner, clock: Clock, cache_seconds: float | None = None) -> None:
+    def __init__(
+        self, projections: ProjectionRunner, clock: Clock, cache_seconds: float | None = None,
+        transparency: TransparencyLog | None = None, as_of: datetime | None = None,
+    ) -> None:
         super().__init__(projections, clock)
         self.cache_seconds = float(os.environ.get("PETITIONS_BOARD_CACHE_SECONDS") or 0) if cache_seconds is None \
             else cache_seconds
         self._remembered: dict[tuple, tuple[float, Any]] = {}
+        self.transparency = transparency
+        self.as_of = as_of  # a board rebuilt as it stood before this moment (see service.board_history)
+
+    def head(self) -> dict[str, Any] | None:
+        """The signed tree head the board shows the fingerprint of: the latest, or the last one signed
+        before ``as_of``."""
+        if self.transparency is None:
+            return None
+        head = self.transparency.head_as_of(self.as_of) if self.as_of else self.transparency.latest_head()
+        if head is None:
+            return None
+        return {k: head[k] for k in ("tree_size", "root_hash", "timestamp", "fingerprint")}
+
+    def _with_entries(self, items: list[dict[str, Any]], key: str, kinds: tuple[str, ...] | None = None) -> None:
+        """Each item's latest entry in the transparency log (under the head the board shows)."""
+        if self.transparency is None:
+            return
+        head = self.head() if self.as_of else None
+        found = self.transparency.latest_entries([str(i[key]) for i in items], kinds,
+                                                 head["tree_size"] if head else (0 if self.as_of else None))
+        for item in items:
+            item["entry"] = found.get(str(item[key]))
 
     @_remembered
     def summary(self) -> dict[str, Any]:
@@ -202,6 +236,7 @@ class PublicBoard(_Reads):
             "implementation": self.implementation(code, page=1, per_page=per_page).items,
             "in_progress": self.in_progress(code, page=1, per_page=per_page).as_dict(),
             "position": self.projections.lowest_position(),
+            "head": self.head(),
         }
 
     def statistics(self, code: str | None, *, months: int = 12) -> dict[str, Any]:
@@ -233,8 +268,8 @@ class PublicBoard(_Reads):
             "contact_point_id": r["contact_point_id"], "contact_point": points.get(r["contact_point_id"], ""),
             "received_on": local(r["received_at"]).date(), "due_date": r["due_date"], "overdue": r["overdue"],
             "days_to_deadline": (r["due_date"] - today).days if r["due_date"] else None,
-            "petitioner": r["petitioner_masked"],
         } for r in rows]
+        self._with_entries(items, "reference")
         return Page(items, page, per_page, total, self.projections.lowest_position())
 
     def resolutions(self, code: str | None, *, page: int = 1, per_page: int = 20, in_notice: bool = False) -> Page:
@@ -252,6 +287,7 @@ class PublicBoard(_Reads):
             "tally": {k: r[k] for k in ("eligible", "present", "votes_for", "votes_against", "abstentions")},
             "objections": r["objections"],
         } for r in rows]
+        self._with_entries(items, "matter_id", ("resolution_disclosed",))
         return Page(items, page, per_page, total, self.projections.lowest_position())
 
     def implementation(self, code: str | None, *, page: int = 1, per_page: int = 20) -> Page:
@@ -267,6 +303,7 @@ class PublicBoard(_Reads):
             "completed_on": r["completed_on"], "result": r["result_text"],
             "result_disclosed_on": r["result_disclosed_on"], "petitions": r["petitions"],
         } for r in rows]
+        self._with_entries(items, "matter_id")
         return Page(items, page, per_page, total, self.projections.lowest_position())
 
 
@@ -289,83 +326,15 @@ def _sum(rows: Any) -> dict[str, int]:
     return total
 
 
-# ---- the petitioner's lookup ---------------------------------------------------------------------
-
-class GuessThrottle:
-    """Slows down wrong guesses of tracking codes, per reference number and per client: after
-    ``free`` wrong guesses in a ``window``, each further attempt must wait twice as long as the
-    one before (from ``delay`` up to ``max_delay``). A right guess clears its reference's count,
-    not its client's (so one's own code cannot be used to reset a client's count). The counts
-    are kept in the database, so every worker process slows the same guesser."""
-
-    def __init__(
-        self, engine: Engine, now: Callable[[], datetime], *, free: int = 5, window: timedelta = timedelta(minutes=15),
-        delay: timedelta = timedelta(seconds=2), max_delay: timedelta = timedelta(minutes=15),
-    ) -> None:
-        self.engine, self.now = engine, now
-        self.free, self.window, self.delay, self.max_delay = free, window, delay, max_delay
-        guesses.create_table(engine)
-
-    def check(self, keys: tuple[str, ...]) -> None:
-        now = self.now().timestamp()
-        wait = max((self._wait(count, last, now) for count, last in guesses.wrong_guesses(self.engine, keys)),
-                   default=0.0)
-        if wait > 0:
-            seconds = int(wait) + 1
-            raise errors.TooManyAttemptsError(
-                f"too many wrong tracking codes; try again in {seconds} seconds", retry_after=seconds)
-
-    def failed(self, keys: tuple[str, ...]) -> None:
-        guesses.record_wrong_guess(self.engine, keys, self.now().timestamp(), self.window.total_seconds())
-
-    def succeeded(self, key: str) -> None:
-        guesses.forget(self.engine, key)
-
-    def _wait(self, count: int, last: float, now: float) -> float:
-        if count < self.free or now - last > self.window.total_seconds():
-            return 0.0
-        delay = min(self.delay * 2 ** (count - self.free), self.max_delay)
-        return last + delay.total_seconds() - now
-
-
-class PetitionerLookup(_Reads):
-    """A petitioner looks up their own petition: reference number and tracking code."""
-
-    def __init__(self, projections: ProjectionRunner, clock: Clock, throttle: GuessThrottle | None = None) -> None:
-        super().__init__(projections, clock)
-        self.throttle = throttle or GuessThrottle(self.engine, clock.now)
-
-    def lookup(self, reference: str, tracking_code: str, *, client: str) -> dict[str, Any]:
-        """Status, dates, public steps and outcome. A wrong code is answered exactly as an unknown number."""
-        reference = (reference or "").strip()
-        keys = (f"reference:{reference}", f"client:{client}")
-        self.throttle.check(keys)
-        row = queries.lookup_row(self.engine, reference)
-        given = hash_tracking_code(tracking_code or "")
-        if row is None or not secrets.compare_digest(row["tracking_code_hash"], given):
-            self.throttle.failed(keys)
-            raise errors.NotFoundError(NOT_FOUND)
-        self.throttle.succeeded(keys[0])
-        steps = [{"event": s["event"], "at": local(s["at"]), "note": s["public_note"]}
-                 for s in queries.public_steps(self.engine, row["id"])]
-        outcome_steps = [s for s in steps if s["event"] in ("ResolvedOnSpot", "Resolved", "Explained")]
-        points = queries.contact_point_names(self.engine, row["community_id"])
-        return {
-            "reference": row["reference"], "status": row["status"], "category": row["category"],
-            "summary": row["summary"], "contact_point": points.get(row["contact_point_id"], ""),
-            "received_at": local(row["received_at"]), "due_date": row["due_date"], "overdue": row["overdue"],
-            "extensions": row["extensions"], "outcome_kind": row["outcome_kind"],
-            "outcome": outcome_steps[-1]["note"] if row["outcome_kind"] and outcome_steps else None,
-            "outcome_at": local(row["outcome_at"]), "satisfaction": row["satisfaction"],
-            "reopened_count": row["reopened_count"], "steps": steps,
-        }
-
-
 # ---- the desk's worklist (staff) ------------------------------------------------------------------
 
-class Worklist(_Reads):
+class Worklist(_Reads, UseCase):
     PERMISSIONS = {"worklist": "worklist.read", "workload": "worklist.read", "search": "worklist.read"}
     COMMANDS: set[str] = set()
+
+    def __init__(self, projections: ProjectionRunner, clock: Clock, keys: KeyStore) -> None:
+        super().__init__(projections, clock)
+        self.keys = keys
 
     def worklist(
         self, *, page: int = 1, per_page: int = 20, community: str | None = None, contact_point_id: str | None = None,
@@ -377,6 +346,7 @@ class Worklist(_Reads):
         self.check_page(page, per_page)
         if status is not None and status not in OPEN_STATUSES:
             raise errors.InvalidInputError({"status": [f"must be one of: {', '.join(OPEN_STATUSES)}"]})
+        community = self._listed_community(community)
         position = self.fresh(after)
         community_id = self.community_id(community)
         today = self.today()
@@ -385,12 +355,14 @@ class Worklist(_Reads):
             member_id=member_id, status=status, overdue=overdue,
             due_by=self._working_day(today, due_within) if due_within is not None else None,
         )
-        return Page(self._items(rows, today, soon), page, per_page, total, position)
+        return Page(self._items(rows, today, soon, self.principal.reads_personal_data_of(community)),
+                    page, per_page, total, position)
 
     def workload(self, *, by: str, community: str | None = None, soon: int = 2, after: int | None = None) -> dict[str, Any]:
         """Open petitions per contact point or per member: open, recorded overdue, due within ``soon`` working days."""
         if by not in ("contact_point", "member"):
             raise errors.InvalidInputError({"by": ["must be contact_point or member"]})
+        community = self._listed_community(community)
         position = self.fresh(after)
         community_id = self.community_id(community)
         today = self.today()
@@ -404,21 +376,49 @@ class Worklist(_Reads):
         self, text: str, *, page: int = 1, per_page: int = 20, community: str | None = None, soon: int = 2,
         after: int | None = None,
     ) -> Page:
-        """Petitions in any state by reference number, petitioner's name or phone."""
+        """Petitions in any state by reference number, public summary, petitioner's name or phone."""
         self.check_page(page, per_page)
         text = (text or "").strip()
         if not text:
-            raise errors.InvalidInputError({"q": ["say what to look for: a reference number, a name or a phone"]})
+            raise errors.InvalidInputError({"q": ["say what to look for: a reference number, words of the summary, a name or a phone"]})
+        if len(text) > MAX_SEARCH:  # the API's schema says the same; the pages come here directly
+            raise errors.InvalidInputError({"q": [f"must be at most {MAX_SEARCH} characters"]})
+        community = self._listed_community(community)
         position = self.fresh(after)
         rows, total = queries.search(
-            self.engine, text=text, page=page, per_page=per_page, community_id=self.community_id(community))
-        return Page(self._items(rows, self.today(), soon), page, per_page, total, position)
+            self.engine, text=text, page=page, per_page=per_page, community_id=self.community_id(community),
+            petition_ids=self._found_by_petitioner(text) if self.principal.reads_personal_data_of(community) else (),
+            by_reference=PART_OF_A_REFERENCE.fullmatch(text) is not None,
+            by_summary=len(text) >= 2 and not text.isdigit() and PART_OF_A_REFERENCE.fullmatch(text) is None)
+        return Page(self._items(rows, self.today(), soon, self.principal.reads_personal_data_of(community)),
+                    page, per_page, total, position)
 
-    def _items(self, rows: list[dict[str, Any]], today: date, soon: int) -> list[dict[str, Any]]:
+    def _found_by_petitioner(self, text: str) -> list[str]:
+        """Petitions whose petitioner's phone or full name is ``text`` (normalised), through the blind
+        index; each candidate is confirmed by opening its sealed petitioner (an index row written for a
+        save that then failed names no one)."""
+        candidates = set(self.keys.subjects_for("name", text))
+        if len(normalise_phone(text)) >= 5:
+            candidates.update(self.keys.subjects_for("phone", text))
+        sealed = queries.sealed_petitioners(self.engine, sorted(candidates))
+        wanted_name, wanted_phone = normalise_name(text), normalise_phone(text)
+        found = []
+        for petition_id, petitioner in zip(sealed, self.keys.open_many(list(sealed.items())), strict=True):
+            if petitioner and (normalise_name(petitioner.get("name")) == wanted_name
+                               or (wanted_phone and normalise_phone(petitioner.get("phone")) == wanted_phone)):
+                found.append(petition_id)
+        return found
+
+    def _items(
+        self, rows: list[dict[str, Any]], today: date, soon: int, reveal_personal_data: bool,
+    ) -> list[dict[str, Any]]:
+        """The rows as the worklist shows them. The petitioner's name and phone are opened (with their
+        own key, here and nowhere else) only when ``reveal_personal_data``: the reader may see them."""
         points = queries.contact_point_names(self.engine)
         names = queries.member_names(self.engine)
+        petitioners = self._petitioners(rows) if reveal_personal_data else [None] * len(rows)
         items = []
-        for r in rows:
+        for r, petitioner in zip(rows, petitioners, strict=True):
             due = r["due_date"]
             due_in = working_days_between(today, due) if due and r["status"] in OPEN_STATUSES else None
             items.append({
@@ -430,9 +430,13 @@ class Worklist(_Reads):
                 "past_due": due_in is not None and due < today,
                 "due_soon": due_in is not None and 0 <= due_in <= soon and due >= today,
                 "extensions": r["extensions"], "reopened_count": r["reopened_count"], "version": r["version"],
-                "petitioner_name": r["petitioner_name"], "petitioner_phone": r["petitioner_phone"],
+                "petitioner_name": (petitioner or {}).get("name"), "petitioner_phone": (petitioner or {}).get("phone"),
             })
         return items
+
+    def _petitioners(self, rows: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
+        """The rows' petitioners opened, one key-store query for the page; an erased one reads as erased."""
+        return self.keys.open_many([(r["id"], r["petitioner_sealed"]) for r in rows], erased=dict(ERASED))
 
     @staticmethod
     def _working_day(today: date, working_days: int) -> date:
@@ -452,7 +456,7 @@ NEXT_STEP_DATES: dict[str, Callable[[dict[str, Any]], tuple[date | None, str]]] 
 }
 
 
-class Agenda(_Reads):
+class Agenda(_Reads, UseCase):
     PERMISSIONS = {"agenda": "matter.read"}
     COMMANDS: set[str] = set()
 
@@ -464,6 +468,7 @@ class Agenda(_Reads):
         self.check_page(page, per_page)
         if stage is not None and stage not in STAGES:
             raise errors.InvalidInputError({"stage": [f"must be one of: {', '.join(STAGES)}"]})
+        community = self._listed_community(community)
         position = self.fresh(after)
         today = self.today()
         rows, total = queries.agenda(
@@ -507,11 +512,14 @@ LEDGER_COLUMNS = [
     ("dissatisfied", "不满意 Dissatisfied"), ("reopened", "重办 Reopened"),
     ("on_the_spot_rate", "当场解决率 On-the-spot rate"), ("on_time_rate", "按期办结率 On-time rate"),
     ("satisfaction_rate", "满意率 Satisfaction rate"),
+    ("visits", "走访 Visits"), ("visits_required", "应走访 Visits the rule asks"),
+    ("contact_households", "联系户 Contact households"), ("paired_households", "结对户 Paired households"),
+    ("help_actions", "帮扶 Help actions"),
 ]
 RATES = {"on_the_spot_rate", "on_time_rate", "satisfaction_rate"}
 
 
-class Ledger(_Reads):
+class Ledger(_Reads, UseCase):
     PERMISSIONS = {"ledger": "ledger.read", "csv": "ledger.read", "xlsx": "ledger.read"}
     COMMANDS: set[str] = set()
 
@@ -527,6 +535,7 @@ class Ledger(_Reads):
             raise errors.InvalidInputError({"period": ["must be month or year"]})
         if month is not None and not 1 <= month <= 12:
             raise errors.InvalidInputError({"month": ["from 1 to 12"]})
+        community = self._listed_community(community)
         position = self.fresh(after)
         year = year or self.today().year
         months = (f"{year:04d}-{month:02d}",) * 2 if month else (f"{year:04d}-01", f"{year:04d}-12")
@@ -538,9 +547,36 @@ class Ledger(_Reads):
         names = (queries.member_names if by == "member" else queries.contact_point_names)(self.engine, community_id)
         items = [{"period": r[period], "id": r[by], "name": names.get(r[by], ""), **with_rates(_counts(r))}
                  for r in rows]
+        items = self._with_contact_point_work(items, by=by, period=period, community=community,
+                                              community_id=community_id, months=months, names=names,
+                                              contact_point_id=contact_point_id, member_id=member_id)
         items.sort(key=lambda item: (item["period"], item["id"]))
+        total = with_rates(_sum(items))
+        total.update({key: sum(item[key] for item in items) for key in LEDGER_VISIT_COLUMNS})
         return {"by": by, "period": period, "year": year, "month": month, "items": items,
-                "total": with_rates(_sum(items)), "position": position}
+                "total": total, "position": position}
+
+    def _with_contact_point_work(
+        self, items: list[dict[str, Any]], *, by: str, period: str, community: str | None, community_id: str | None,
+        months: tuple[str, str], names: dict[str, str], contact_point_id: str | None, member_id: str | None,
+    ) -> list[dict[str, Any]]:
+        """The members' contact-point work beside the petitions: visits against the rule, contact and paired
+        households, help actions (a member or contact point with visits but no petitions gets a row too)."""
+        work = ledger_columns(self.engine, by=by, period=period, community_code=community, community_id=community_id,
+                              month_from=months[0], month_to=months[1], today=self.today(),
+                              rule_of=lambda code: rule_in_read_model(self.engine, code))
+        wanted = member_id if by == "member" else contact_point_id
+        other = contact_point_id if by == "member" else member_id
+        if other is not None:
+            work = {}  # filtered by the other dimension: the work columns are not split that way
+        listed = {(item["period"], item["id"]) for item in items}
+        for key in sorted(work):
+            if key not in listed and (wanted is None or key[1] == wanted):
+                items.append({"period": key[0], "id": key[1], "name": names.get(key[1], ""),
+                              **with_rates(_counts(None))})
+        for item in items:
+            item.update(work.get((item["period"], item["id"]), dict.fromkeys(LEDGER_VISIT_COLUMNS, 0)))
+        return items
 
     def csv(self, **filters: Any) -> str:
         ledger = self.ledger(**filters)
@@ -548,7 +584,7 @@ class Ledger(_Reads):
         writer = csv.writer(out)
         writer.writerow([header for _, header in LEDGER_COLUMNS])
         for item in [*ledger["items"], {**ledger["total"], "period": "合计 Total", "id": "", "name": ""}]:
-            writer.writerow([_cell(item[key], key) for key, _ in LEDGER_COLUMNS])
+            writer.writerow([as_text_cell(_cell(item[key], key)) for key, _ in LEDGER_COLUMNS])
         return "\ufeff" + out.getvalue()  # a BOM, so spreadsheet programs read the Chinese as UTF-8
 
     def xlsx(self, **filters: Any) -> bytes:
@@ -564,6 +600,9 @@ class Ledger(_Reads):
             cell.font = Font(bold=True)
         for item in [*ledger["items"], {**ledger["total"], "period": "合计 Total", "id": "", "name": ""}]:
             sheet.append([item[key] for key, _ in LEDGER_COLUMNS])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"  # text, as typed: openpyxl would store a string starting with = as a formula
         for index, (key, header) in enumerate(LEDGER_COLUMNS, start=1):
             letter = sheet.cell(row=1, column=index).column_letter
             sheet.column_dimensions[letter].width = max(10, len(header) + 2)
@@ -574,6 +613,17 @@ class Ledger(_Reads):
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet program reads as text, never as a formula: one starting with
+    =, +, -, @, tab or CR gets a leading apostrophe (OWASP's advice for CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _cell(value: Any, key: str) -> Any:

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from service import errors
+
 SOLAR_HOLIDAYS = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
 
 
@@ -38,6 +40,8 @@ def add_working_days(start: date, working_days: int) -> DueDate:
         raise ValueError("working_days must be at least 1")
     day, counted, provisional = start, 0, False
     while counted < working_days:
+        if day == date.max:
+            raise errors.InvalidInputError({"start": ["is too late: the due date would fall after the year 9999"]})
         day += timedelta(days=1)
         working, guessed = is_working_day(day)
         provisional = provisional or guessed

@@ -17,6 +17,7 @@ from service.bootstrap import Services, bootstrap
 from service.clock import CHINA, ManualClock
 from service.settings import Settings
 
+TEST_SECRET = "tests-only-secret-key-0123456789abcdef"  # tests pass their secret; the service has none built in
 START = datetime(2026, 9, 21, 9, 30, tzinfo=CHINA)  # a Monday, shortly before National Day
 
 
@@ -27,19 +28,35 @@ def _postgres_url() -> str | None:
 
 @contextlib.contextmanager
 def fresh_settings(folder: Path) -> Iterator[Settings]:
-    """A new, empty store: a SQLite file in ``folder``, or a PostgreSQL schema dropped afterwards."""
+    """A new, empty store: a SQLite file in ``folder`` (and its key store beside it), or a PostgreSQL
+    schema and a schema for the key store, dropped afterwards."""
     url = _postgres_url()
     if url is None:
-        yield Settings(database_url=f"sqlite:///{folder / 'petitions.db'}")
+        yield Settings(database_url=f"sqlite:///{folder / 'petitions.db'}", secret_key=TEST_SECRET)
         return
     schema = f"test_{uuid.uuid4().hex[:12]}"
+    keys = f"{schema}_keys"  # the key store apart from the events, as in production
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(f'CREATE SCHEMA "{schema}"')
+        connection.execute(f'CREATE SCHEMA "{keys}"')
     try:
-        yield Settings(database_url=f"{url}?schema={schema}")
+        yield Settings(database_url=f"{url}?schema={schema}", keys_database_url=f"{url}?schema={keys}",
+                       secret_key=TEST_SECRET)
     finally:
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            connection.execute(f'DROP SCHEMA "{keys}" CASCADE')
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests that stop the shared PostgreSQL server would break the tests of the other parallel workers:
+    they run only in a run without workers (``pytest -n 0 -m alone``, as .ci/run does after the suite)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return
+    alone = pytest.mark.skip(reason="stops the shared PostgreSQL server: runs with -n 0 (.ci/run runs it alone)")
+    for item in items:
+        if item.get_closest_marker("alone"):
+            item.add_marker(alone)
 
 
 @pytest.fixture
@@ -77,15 +94,26 @@ def community(services: Services) -> dict:
 def app(services: Services):
     from api import create_app
 
-    return create_app({"TESTING": True}, services=services)
+    return create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET, "METRICS_TOKEN": METRICS_TOKEN}, services=services)
+
+
+METRICS_TOKEN = "tests-metrics-token"
+
+
+def password_of(username: str) -> str:
+    """A password the policy accepts (not made from the user name alone)."""
+    return f"{username}-Tulip-Quartz-7"
 
 
 ALL_ROLES = ["desk_staff", "handling_member", "committee_secretary", "committee_member", "leadership", "administrator"]
 
 
 def token_for(services: Services, username: str, roles: list[str], **account: str) -> str:
+    """A bearer token for a new account; community roles are held in 金华社区 unless the account names another."""
+    if not set(roles) <= {"oversight", "administrator"}:
+        account.setdefault("community_code", "jinhua")
     services.accounts.register(username=username, display_name=account.pop("display_name", username),
-                               password=f"{username}-password", roles=roles, actor="test", **account)
+                               password=password_of(username), roles=roles, actor="test", **account)
     return services.accounts.issue_token(username, label="tests", actor="test")
 
 
@@ -95,6 +123,14 @@ def client(app, services):
     test_client = app.test_client()
     token = token_for(services, "wangfang", ALL_ROLES, display_name="王芳")
     test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return test_client
+
+
+@pytest.fixture
+def deployment_admin(app, services):
+    """An API client signed in as the administrator of the whole deployment (registers communities)."""
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + token_for(services, "root", ["administrator"])
     return test_client
 
 

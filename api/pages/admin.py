@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from api.pages import run_step, signed_in
+from api.pages import form_key, run_step, signed_in
 from service.vocabulary import KINDS, MEMBER_ROLES, ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -22,13 +22,16 @@ def accounts():  # type: ignore[no-untyped-def]
             "password": form.get("password", ""), "roles": form.getlist("roles"),
             "community_code": form.get("community_code") or None, "member_id": form.get("member_id") or None,
         }
-        field_errors = run_step(lambda: g.user.accounts.register(**data))
+        field_errors = run_step(lambda: g.user.accounts.register(idempotency_key=form_key(), **data))
         if not field_errors:
             flash(_("Account %(username)s created.", username=data["username"]), "success")
             return redirect(url_for("admin.accounts"))
     communities = g.user.communities.list()
+    community_names = {c["code"]: c["name"] for c in communities}
+    member_names = {m["id"]: f'{m["name"]} · {c["name"]}' for c in communities for m in c["members"]}
     return render_template("admin/accounts.html", accounts=g.user.accounts.list(), roles=ROLES,
-                           communities=communities, errors=field_errors, form=form), (422 if field_errors else 200)
+                           communities=communities, community_names=community_names, member_names=member_names,
+                           errors=field_errors, form=form), (422 if field_errors else 200)
 
 
 @bp.route("/communities", methods=["GET", "POST"])
@@ -41,13 +44,13 @@ def communities():  # type: ignore[no-untyped-def]
         what = form.get("what")
         if what == "community":
             step = lambda: g.user.communities.register(  # noqa: E731
-                code=form.get("code", ""), name=form.get("name", ""), kind=form.get("kind", ""))
+                idempotency_key=form_key(), code=form.get("code", ""), name=form.get("name", ""), kind=form.get("kind", ""))
         elif what == "contact_point":
             step = lambda: g.user.communities.add_contact_point(  # noqa: E731
-                form.get("community", ""), name=form.get("name", ""), area=form.get("area", ""))
+                form.get("community", ""), idempotency_key=form_key(), name=form.get("name", ""), area=form.get("area", ""))
         else:
             step = lambda: g.user.communities.add_member(  # noqa: E731
-                form.get("community", ""), name=form.get("name", ""), role=form.get("role", ""),
+                form.get("community", ""), idempotency_key=form_key(), name=form.get("name", ""), role=form.get("role", ""),
                 contact_point_id=form.get("contact_point_id") or None)
         field_errors = run_step(step)
         if not field_errors:

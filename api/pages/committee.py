@@ -10,7 +10,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_babel import gettext as _
 
 from api import committee_schemas as schemas
-from api.pages import load_form, run_step, signed_in
+from api.pages import form_key, load_form, people, run_step, signed_in
 from service.vocabulary import CHANNELS, STANCES
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
@@ -18,7 +18,7 @@ bp = Blueprint("committee", __name__, url_prefix="/committee")
 STEP_FORMS: dict[str, type] = {
     "open_solicitation": schemas.SolicitationSchema,
     "record_opinion": schemas.OpinionSchema,
-    "close_solicitation": None,  # type: ignore[dict-item]
+    "close_solicitation": schemas.CloseSolicitationSchema,
     "draft_proposal": schemas.ProposalSchema,
     "record_consultation": schemas.ConsultationSchema,
     "record_vote": schemas.VoteSchema,
@@ -37,7 +37,7 @@ LISTS = {"attendees": "\n", "cited_opinions": ",", "objections": ",", "petitions
 @bp.get("")
 @signed_in(may="matter.read")
 def agenda():  # type: ignore[no-untyped-def]
-    community = g.user.principal.community_code or request.args.get("community") or None
+    community = request.args.get("community") or g.user.principal.community_code or None
     listing = g.user.agenda.agenda(community=community, after=session.get("position"))
     return render_template("committee/agenda.html", agenda=listing)
 
@@ -55,7 +55,7 @@ def open_matter():  # type: ignore[no-untyped-def]
             opened: dict[str, Any] = {}
 
             def command() -> None:
-                outcome = g.user.committee.open(**loaded)
+                outcome = g.user.committee.open(idempotency_key=form_key(), **loaded)
                 session["position"] = outcome.position
                 opened.update(outcome.matter)
 
@@ -80,8 +80,9 @@ def _matter_page(matter_id: UUID, field_errors: dict[str, list[str]], failed_ste
     current = g.user.committee.get(matter_id)
     community = next(c for c in g.user.communities.list() if str(c["id"]) == str(current["community_id"]))
     allowed = [s for s in current["allowed_steps"] if g.user.may("committee", s)]
+    history = g.user.committee.history(matter_id)
     return render_template(
-        "committee/matter.html", matter=current, history=g.user.committee.history(matter_id), steps=allowed,
+        "committee/matter.html", matter=current, history=history, people=people(history), steps=allowed,
         community=community, rules=community["committee_rules"], errors=field_errors, failed_step=failed_step,
         form=request.form, stances=STANCES, channels=CHANNELS,
     ), status
@@ -97,21 +98,37 @@ def take_step(matter_id: UUID, step: str):  # type: ignore[no-untyped-def]
     if loaded is not None:
         version = request.form.get("version", type=int)
 
+        taken: dict[str, Any] = {}
+
         def command() -> None:
-            outcome = getattr(g.user.committee, step)(matter_id, expected_version=version, **loaded)
+            outcome = getattr(g.user.committee, step)(matter_id, expected_version=version, idempotency_key=form_key(),
+                                                      **loaded)
             session["position"] = outcome.position
+            taken.update(outcome.matter)
 
         field_errors = run_step(command)
         if not field_errors:
-            flash(_("Saved."), "success")
+            _flash_saved(step, taken)
             return redirect(url_for("committee.matter", matter_id=matter_id))
     return _matter_page(matter_id, field_errors, step, 422)
+
+
+def _flash_saved(step: str, matter: dict[str, Any]) -> None:
+    """Saved; a vote that did not pass is told as a failure, not in the success colour."""
+    vote = (matter.get("votes") or [None])[-1] if step == "record_vote" else None
+    if vote is not None and not vote["quorum_met"]:
+        flash(_("The vote is recorded: no quorum. The resolution did not pass; the meeting may be held again."),
+              "failure")
+    elif vote is not None and not vote["passed"]:
+        flash(_("The vote is recorded: the resolution was rejected."), "failure")
+    else:
+        flash(_("Saved."), "success")
 
 
 def _form_data(form: Any) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key, value in form.items():
-        if key in ("csrf_token", "version") or value == "":
+        if key in ("csrf_token", "version", "idempotency_key") or value == "":
             continue
         if key in LISTS:
             data[key] = [part.strip() for part in value.split(LISTS[key]) if part.strip()]

@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 
 from api import schemas
 from api.context import services
-from api.pages import load_form, run_step, signed_in
+from api.pages import form_key, load_form, people, run_step, signed_in
+from api.pages.messages import for_people
+from api.security import public_url
 from service import errors
 from service.vocabulary import CATEGORIES, CHANNELS, EXPLANATION_METHODS, EXPLANATION_REASONS, SATISFACTION
 
@@ -51,7 +53,7 @@ def intake():  # type: ignore[no-untyped-def]
     field_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         form = request.form.to_dict()
-        anonymous = form.pop("anonymous", None) == "on"
+        anonymous = form.get("anonymous") == "on"
         petitioner = {k: form.get(f"petitioner_{k}", "").strip() for k in ("name", "phone", "address")}
         data = {k: form.get(k, "") for k in ("contact_point_id", "category", "channel", "summary", "details", "received_by")}
         data["petitioner"] = None if anonymous else {k: v for k, v in petitioner.items() if v} or None
@@ -68,7 +70,7 @@ def intake():  # type: ignore[no-untyped-def]
 
 
 def _receive(data: dict[str, Any]) -> dict[str, Any]:
-    outcome, tracking_code = g.user.petitions.receive(**data)
+    outcome, tracking_code = g.user.petitions.receive(idempotency_key=form_key(), **data)
     session["position"] = outcome.position
     return {**outcome.petition, "tracking_code": tracking_code}
 
@@ -98,11 +100,12 @@ def _petition_page(reference: str, field_errors: dict[str, list[str]], failed_st
     members = {m["id"]: m for m in community["members"]}
     points = {p["id"]: p for p in community["contact_points"]}
     tracking = session.get("tracking_code") or {}
+    history = g.user.petitions.history(reference)
     return render_template(
-        "desk/petition.html", petition=current, history=g.user.petitions.history(reference), members=members,
+        "desk/petition.html", petition=current, history=history, people=people(history), members=members,
         points=points, errors=field_errors, failed_step=failed_step, form=request.form,
         tracking_code=tracking.get("code") if tracking.get("reference") == reference else None,
-        today=services().clock.now().date(), **_choices(),
+        today=services().clock.now().date(), deadline=g.user.petitions.deadline(reference), **_choices(),
     ), status
 
 
@@ -117,7 +120,8 @@ def take_step(reference: str, step: str):  # type: ignore[no-untyped-def]
     if loaded is not None:
         version = request.form.get("version", type=int)
         def command() -> None:
-            outcome = getattr(g.user.petitions, method_name)(reference, expected_version=version, **_step_args(step, loaded))
+            outcome = getattr(g.user.petitions, method_name)(reference, expected_version=version,
+                                                             idempotency_key=form_key(), **_step_args(step, loaded))
             session["position"] = outcome.position
 
         field_errors = run_step(command)
@@ -128,7 +132,7 @@ def take_step(reference: str, step: str):  # type: ignore[no-untyped-def]
 
 
 def _step_data(step: str, form: Any) -> dict[str, Any]:
-    data = {k: v for k, v in form.items() if k not in ("csrf_token", "version")}
+    data = {k: v for k, v in form.items() if k not in ("csrf_token", "version", "idempotency_key")}
     if step == "set_deadline":
         steps = []
         for index in range(5):
@@ -151,15 +155,37 @@ def _step_args(step: str, loaded: dict[str, Any]) -> dict[str, Any]:
     return loaded
 
 
+@bp.post("/petitions/<reference>/reissue")
+@signed_in(may="petition.receive")
+def reissue(reference: str):  # type: ignore[no-untyped-def]
+    """A new tracking code for a petitioner who lost the receipt; the old one stops working."""
+    loaded, field_errors = load_form(schemas.ReissueTrackingCodeSchema(), {"reason": request.form.get("reason", "")})
+    if loaded is not None:
+        issued: dict[str, Any] = {}
+
+        def command() -> None:
+            outcome, code = g.user.petitions.reissue_tracking_code(
+                reference, expected_version=request.form.get("version", type=int), idempotency_key=form_key(), **loaded)
+            session["position"] = outcome.position
+            issued["code"] = code
+
+        field_errors = run_step(command)
+        if not field_errors:
+            session["tracking_code"] = {"reference": reference, "code": issued["code"]}
+            flash(_("A new tracking code is issued; the old one no longer works."), "success")
+            return redirect(url_for("desk.petition", reference=reference))
+    return _petition_page(reference, field_errors, "reissue", 422)
+
+
 @bp.get("/petitions/<reference>/receipt")
 @signed_in
 def receipt(reference: str):  # type: ignore[no-untyped-def]
     current = g.user.petitions.get(reference)
     tracking = session.get("tracking_code") or {}
     code = tracking.get("code") if tracking.get("reference") == reference else None
-    lookup_url = url_for("lookup.lookup", reference=reference, _external=True)
+    lookup_url = public_url("lookup.lookup", reference=reference)
     if code:
-        lookup_url = url_for("lookup.lookup", reference=reference, code=code, _external=True)
+        lookup_url = public_url("lookup.lookup", reference=reference, code=code)
     svg = io.BytesIO()
     segno.make(lookup_url, error="m").save(svg, kind="svg", scale=4, xmldecl=False, svgns=True)
     community = g.user.communities.get(current["community_code"])
@@ -174,7 +200,7 @@ def receipt(reference: str):  # type: ignore[no-untyped-def]
 def worklist():  # type: ignore[no-untyped-def]
     """Open petitions, the nearest deadline first; due-soon and overdue highlighted; search by reference, name or phone."""
     args = request.args
-    community = g.user.principal.community_code or args.get("community") or None
+    community = args.get("community") or g.user.principal.community_code or None
     text = args.get("q", "").strip()
     page_number = max(args.get("page", 1, type=int) or 1, 1)
     filters = {
@@ -182,11 +208,21 @@ def worklist():  # type: ignore[no-untyped-def]
         "overdue": True if args.get("overdue") == "1" else None,
         "due_within": args.get("due_within", type=int) if args.get("due_within") else None,
     }
+    status = 200
+    listing = None
     if text:
-        listing = g.user.worklist.search(text, page=page_number, per_page=25, community=community,
-                                         after=session.get("position"))
-    else:
+        try:
+            listing = g.user.worklist.search(text, page=page_number, per_page=25, community=community,
+                                             after=session.get("position"))
+        except errors.InvalidInputError as error:
+            flash(_("Not searched: %(problem)s", problem=" ".join(sum(for_people(error.fields).values(), []))), "error")
+            status = 422
+    if listing is None:
         listing = g.user.worklist.worklist(page=page_number, per_page=25, community=community,
                                            after=session.get("position"), **filters)
     communities = [c for c in g.user.communities.list() if not community or c["code"] == community]
-    return render_template("desk/worklist.html", listing=listing, communities=communities, args=args, text=text)
+    from_visits = g.user.visits.visits_of_petitions([p["reference"] for p in listing.items])
+    return render_template("desk/worklist.html", listing=listing, communities=communities, args=args, text=text,
+                           from_visits=from_visits, several=len(communities) > 1,
+                           community_names={c["code"]: c["name"] for c in communities},
+                           today=services().clock.now().date()), status

@@ -28,6 +28,18 @@ LABELS = {
     "outside_jurisdiction": _l("Outside our jurisdiction"), "against_law_or_policy": _l("Against law or policy"),
     "conditions_lacking": _l("Conditions lacking"),
     "in_person": _l("In person"), "phone": _l("By phone"),
+    # the board's figures (each opens the public entries behind it)
+    "resolved_on_time": _l("Resolved on time"), "resolved_late": _l("Resolved late"), "overdue": _l("Overdue"), "followed_up": _l("Followed up"),
+    # commitments (承诺) and questionnaires
+    "fulfilled": _l("Fulfilled"), "partly_fulfilled": _l("Partly fulfilled"), "not_fulfilled": _l("Not fulfilled"),
+    "proposed": _l("Proposed"), "approved": _l("Approved (shown)"), "reported": _l("Reported"),
+    "excellent": _l("Excellent"), "competent": _l("Competent"), "basically_competent": _l("Basically competent"),
+    "incompetent": _l("Incompetent"),
+    "concluded": _l("Concluded"), "draft": _l("Draft"), "open": _l("Open"), "fed_back": _l("Fed back"),
+    "single_choice": _l("Single choice"), "multiple_choice": _l("Multiple choice"), "rating": _l("Rating 1-5"),
+    "revise": _l("Revise"), "approve": _l("Approve and show"), "return_for_revision": _l("Return for revision"),
+    "conclude": _l("Conclude"), "issue_evaluation_codes": _l("Issue evaluation codes"), "report": _l("Report on it"),
+    "free_text": _l("Free text"), "meeting": _l("At a meeting"), "paper_form": _l("On a paper form"), "gathered": _l("Facts gathered"), "evaluated": _l("Evaluated"), "rated": _l("Rated"),
     # satisfaction
     "satisfied": _l("Satisfied"), "basically_satisfied": _l("Basically satisfied"), "dissatisfied": _l("Dissatisfied"),
     # events
@@ -36,6 +48,7 @@ LABELS = {
     "MarkedOverdue": _l("Overdue"), "Resolved": _l("Resolved"), "Escalated": _l("Escalated to the committee"),
     "Explained": _l("Explained"), "FollowedUp": _l("Follow-up"), "Withdrawn": _l("Withdrawn"),
     "Merged": _l("Merged"), "DuplicateAbsorbed": _l("Duplicate merged in"), "LinkedToMatter": _l("Linked to a committee matter"),
+    "TrackingCodeReissued": _l("Tracking code reissued"), "PersonalDataErased": _l("Personal data erased"),
     # community kinds and member roles
     "community": _l("Residents' community"), "village": _l("Village"),
     "secretary": _l("Party secretary"), "grid_member": _l("Grid member"),
@@ -62,6 +75,17 @@ LABELS = {
     "ImplementationProgressRecorded": _l("Implementation progress"),
     "ImplementationCompleted": _l("Implementation completed"), "ResultDisclosed": _l("Result disclosed"),
     "Ended": _l("Ended"),
+    # the contact-point work: forms of visits, pairing kinds and outcomes, the heat map's states
+    "forum": _l("Forum"), "heart_to_heart": _l("Heart-to-heart talk"), "party_lesson": _l("Party lesson"),
+    "grid_activity": _l("Grid activity"), "phone_contact": _l("Phone contact"),
+    "in_difficulty": _l("Household in difficulty"), "empty_nest_elderly": _l("Empty-nest elderly"),
+    "left_behind_children": _l("Left-behind children"), "illness": _l("Illness"),
+    "demonstration": _l("Demonstration household"), "active": _l("Active"),
+    "out_of_difficulty": _l("Out of difficulty"), "improved": _l("Improved"), "moved_away": _l("Moved away"),
+    "handed_over": _l("Handed over"),
+    "met": _l("Rule met"), "short": _l("Short (open item)"), "made_up": _l("Made up"), "excused": _l("Excused"),
+    "unchecked_short": _l("Short, not yet checked"), "not_checked": _l("Not checked"), "running": _l("This month"),
+    "future": _l("Not yet"),
     # roles
     "desk_staff": _l("Desk staff"), "handling_member": _l("Handling member"),
     "committee_secretary": _l("Committee secretary"), "committee_member": _l("Committee member"),

@@ -19,7 +19,7 @@ def _filters() -> dict[str, Any]:
     return {
         "by": args.get("by", "member"), "period": args.get("period", "month"),
         "year": args.get("year", type=int) or None, "month": args.get("month", type=int) or None,
-        "community": g.user.principal.community_code or args.get("community") or None,
+        "community": args.get("community") or g.user.principal.community_code or None,
     }
 
 

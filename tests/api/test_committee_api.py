@@ -240,7 +240,11 @@ class TestSolicitation:
         assert response.status_code == 409
         assert response.json["message"] == "the solicitation opens on 2026-09-22; it cannot close before it opens"
         clock.advance(days=1)
-        closed = secretary.ok(matter, "solicitation/close")
+        early = secretary.step(matter, "solicitation/close")
+        assert early.status_code == 409
+        assert early.json["message"] == "the solicitation is open until 2026-09-24; closing it early needs a reason"
+        closed = secretary.ok(matter, "solicitation/close", {"reason": "楼内住户已全部表态"})
+        assert closed["solicitation"]["closed_early_because"] == "楼内住户已全部表态"
         assert (closed["stage"], closed["allowed_steps"]) == ("proposing", PROPOSING)
 
     def test_an_invalid_opinion_names_its_fields(self, secretary):
@@ -498,3 +502,52 @@ def test_the_openapi_document_describes_every_step(client):
                  "consultation", "vote", "disclosure", "objections", "return-to-consultation", "implementation",
                  "implementation/complete", "result", "end"):
         assert f"/api/matters/{{matter_id}}/{step}" in paths
+
+
+class TestResidentErasure:
+    def test_an_administrator_erases_a_resident_named_in_an_opinion(self, client, services, community, clock, app):
+        from datetime import timedelta
+
+        matter = client.post("/api/matters", json={"community": "jinhua", "title": "健身器材", "description": "d",
+                                                   "petitions": []}).json
+        today = clock.now().date()
+        assert client.post(f"/api/matters/{matter['id']}/solicitation",
+                           json={"question": "是否同意？", "closes_on": (today + timedelta(days=3)).isoformat()}
+                           ).status_code == 200
+        assert client.post(f"/api/matters/{matter['id']}/opinions",
+                           json={"resident": "赵大妈", "stance": "support", "text": "同意", "channel": "desk"}
+                           ).status_code == 200
+        body = {"community": "jinhua", "name": "赵大妈", "requested_by": "本人（书面申请第7号）", "reason": "依法申请"}
+
+        secretary = app.test_client()
+        secretary.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + token_for(services, "mishu", ["committee_secretary"])
+        assert secretary.post("/api/matters/erase-resident-data", json=body).status_code == 403
+
+        response = client.post("/api/matters/erase-resident-data", json=body)
+        assert response.status_code == 200, response.json
+        assert response.json["matters"] == [{"matter_id": matter["id"], "opinions": [1], "objections": []}]
+        assert client.get(f"/api/matters/{matter['id']}").json["opinions"][0]["resident"] is None
+
+        again = client.post("/api/matters/erase-resident-data", json=body)
+        assert again.status_code == 422
+        assert again.json["fields"] == {"name": ["no opinion or objection in this community names this resident"]}
+
+
+class TestRepeatedRequests:
+    def test_a_repeated_opinion_is_recorded_once_and_answers_the_first_result(self, secretary):
+        matter = secretary.open()
+        secretary.solicit(matter)
+        body = {"resident": "张三丰", "stance": "support", "text": "同意，尽快装", "channel": "desk"}
+        first = secretary.step(matter, "opinions", body, **{"Idempotency-Key": "opinion-form-1"})
+        again = secretary.step(matter, "opinions", body, **{"Idempotency-Key": "opinion-form-1"})
+        assert (first.status_code, again.status_code) == (200, 200)
+        assert again.json["version"] == first.json["version"]
+        assert len(secretary.get(matter)["opinions"]) == 1
+
+    def test_a_repeated_opening_opens_one_matter(self, client, community):
+        body = {"community": "jinhua", "title": "3号楼加装电梯", "description": "费用按楼层分摊", "petitions": []}
+        first = client.post("/api/matters", json=body, headers={"Idempotency-Key": "open-form-1"})
+        again = client.post("/api/matters", json=body, headers={"Idempotency-Key": "open-form-1"})
+        assert (first.status_code, again.status_code) == (201, 201)
+        assert again.json["id"] == first.json["id"]
+        assert len(client.get("/api/matters").json) == 1

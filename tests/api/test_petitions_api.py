@@ -55,6 +55,17 @@ class TestReceiving:
             "details": ["Missing data for required field."],
         }
 
+    def test_a_phone_typed_with_a_chinese_input_method_is_normalised(self, desk):
+        receipt = desk.receive(petitioner={"name": "张三丰", "phone": "１３８ １２３４－５６７８"})
+        assert receipt["petitioner"]["phone"] == "13812345678"
+
+    @pytest.mark.parametrize("phone", ["13812345678（儿子）", "1381234567x", "call me"])
+    def test_what_is_not_a_phone_number_is_refused_at_its_field(self, client, community, phone):
+        response = client.post("/api/petitions", json=petition_fields(community, petitioner={"phone": phone}),
+                               headers=ACTOR)
+        assert response.status_code == 422
+        assert response.json["fields"] == {"petitioner.phone": ["must be a phone number"]}
+
     def test_an_unknown_contact_point_or_member_is_refused(self, client, community):
         response = client.post("/api/petitions", json=petition_fields(community, contact_point_id="jinhua.cp9"),
                                headers=ACTOR)
@@ -261,8 +272,8 @@ class TestCommunities:
         assert response.status_code == 422
         assert response.json["fields"] == {"contact_point_id": ["is not a contact point of this community"]}
 
-    def test_a_community_code_is_registered_once(self, client, community):
-        response = client.post("/api/communities", json={"code": "jinhua", "name": "又一个", "kind": "village"},
+    def test_a_community_code_is_registered_once(self, deployment_admin, community):
+        response = deployment_admin.post("/api/communities", json={"code": "jinhua", "name": "又一个", "kind": "village"},
                                headers=ACTOR)
         assert response.status_code == 422
         assert response.json["fields"] == {"code": ["a community with this code exists already"]}
@@ -321,12 +332,37 @@ class TestIdempotentRetries:
             (answers[0][0].petition["reference"], answers[0][1])}
         assert len(answers) == 3
 
+    def test_a_repeated_step_records_once_and_answers_the_first_result(self, desk, client):
+        reference = desk.receive()["reference"]
+        desk.step(reference, "deadline", {"working_days": 5, "responsible_member_id": desk.community["desk"],
+                                          "plan": "联系物业"})
+        key = {"Idempotency-Key": "progress-form-1"}
+        first = desk.step(reference, "progress", {"note": "已约谈物业"}, **key)
+        desk.step(reference, "progress", {"note": "物业已派人"})  # someone else's note in between
+        again = desk.step(reference, "progress", {"note": "已约谈物业"}, **key)
+        assert (first.status_code, again.status_code) == (200, 200)
+        assert again.json["version"] == first.json["version"] == 3
+        assert again.headers["ETag"] == '"3"'
+        notes = [e["details"].get("note") for e in desk.get(reference)["history"] if e["event"] == "ProgressRecorded"]
+        assert notes == ["已约谈物业", "物业已派人"]
+
+    def test_a_repeated_step_after_its_state_changed_answers_the_first_result_not_409(self, desk):
+        reference = desk.receive()["reference"]
+        key = {"Idempotency-Key": "on-the-spot"}
+        first = desk.step(reference, "resolve-on-spot", {"action": "现场联系保洁清运"}, **key)
+        again = desk.step(reference, "resolve-on-spot", {"action": "现场联系保洁清运"}, **key)
+        assert again.status_code == 200
+        assert again.json["status"] == first.json["status"] == "resolved_on_spot"
+        other = desk.step(reference, "resolve-on-spot", {"action": "别的处理"}, **key)
+        assert other.status_code == 422
+        assert other.json["fields"] == {"Idempotency-Key": ["was already used for a different request"]}
+
 
 class TestErasure:
     def test_an_administrator_erases_personal_data_on_a_lawful_request(self, desk, client):
         reference = desk.receive()["reference"]
         response = desk.step(reference, "erase-personal-data",
-                             {"requested_by": "张三丰本人（书面申请）", "reason": "个人信息保护法第四十七条"})
+                             {"requested_by": "本人（书面申请第12号）", "reason": "个人信息保护法第四十七条"})
         assert response.status_code == 200
         assert response.json["petitioner"] == {"erased": True}
         assert desk.get(reference)["history"][-1]["event"] == "PersonalDataErased"
@@ -340,3 +376,29 @@ class TestErasure:
         assert response.status_code == 403
         assert response.json == {"error": "forbidden", "message": "li may not petition.erase_personal_data"}
         assert desk.get(reference)["petitioner"]["name"] == "张三丰"
+
+
+class TestReissuedTrackingCode:
+    def test_a_new_code_works_the_old_one_stops_and_the_event_records_who_and_why(self, desk, client,
+                                                                                  anonymous_client):
+        receipt = desk.receive()
+        reference, old = receipt["reference"], receipt["tracking_code"]
+        response = desk.step(reference, "tracking-code", {"reason": "回执遗失，本人来电"})
+        assert response.status_code == 200
+        new = response.json["tracking_code"]
+        assert new != old and re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", new)
+        services = client.application.extensions["petitions.services"]
+        assert services.petitions.check_tracking_code(reference, new)
+        assert not services.petitions.check_tracking_code(reference, old)
+        reissued = desk.get(reference)["history"][-1]
+        assert (reissued["event"], reissued["actor"], reissued["details"]) == (
+            "TrackingCodeReissued", "wangfang", {"reason": "回执遗失，本人来电"})
+
+    def test_a_repeat_answers_the_same_code_and_a_reason_is_required(self, desk):
+        reference = desk.receive()["reference"]
+        key = {"Idempotency-Key": "reissue-1"}
+        first = desk.step(reference, "tracking-code", {"reason": "回执遗失"}, **key)
+        again = desk.step(reference, "tracking-code", {"reason": "回执遗失"}, **key)
+        assert again.json["tracking_code"] == first.json["tracking_code"]
+        assert again.json["version"] == first.json["version"] == 2
+        assert desk.step(reference, "tracking-code", {"reason": ""}).status_code == 422

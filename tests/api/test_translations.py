@@ -37,3 +37,15 @@ def test_pages_speak_chinese_first_and_english_on_request(anonymous_client):
     assert "登录" in anonymous_client.get("/login").text
     anonymous_client.get("/lang/en")
     assert "Sign in" in anonymous_client.get("/login").text
+
+
+def test_the_committee_has_one_name_in_each_language():
+    """DOMAIN.md's glossary: escalating is 报党委, so the body is 党委 on every page ("committee" in
+    English); 两委 names only the joint meeting of the two committees (二议)."""
+    with open(CATALOG / "messages.po", "rb") as po:
+        catalog = read_po(po, locale="zh")
+    for message in catalog:
+        english = str(message.id or "")
+        if "committee" not in english.lower() or "two committees" in english.lower():
+            continue
+        assert "党委" in message.string and "两委" not in message.string, (english, message.string)

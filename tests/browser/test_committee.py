@@ -19,9 +19,9 @@ def set_up(services) -> None:
     for name in ("陈书记", "刘委员", "张委员", "李委员", "赵委员"):
         services.communities.add_member("jinhua", name=name, role="committee_member", contact_point_id=None,
                                         actor="admin")
-    services.accounts.register(username="wangfang", display_name="王芳", password="wangfang-password",
+    services.accounts.register(username="wangfang", display_name="王芳", password="wangfang-Tulip-Quartz-7",
                                roles=["desk_staff"], community_code="jinhua", member_id=desk["id"], actor="admin")
-    services.accounts.register(username="chen", display_name="陈书记", password="secretary-password",
+    services.accounts.register(username="chen", display_name="陈书记", password="secretary-Tulip-Quartz-7",
                                roles=["committee_secretary"], community_code="jinhua", actor="admin")
 
 
@@ -69,12 +69,12 @@ def step(page, name: str, fields: dict[str, str]) -> None:
 
 def test_a_matter_through_every_step_resolves_both_petitions(page, server, live_services, clock):
     set_up(live_services)
-    sign_in(page, server, "wangfang", "wangfang-password")
+    sign_in(page, server, "wangfang", "wangfang-Tulip-Quartz-7")
     first = receive_and_escalate(page, server, "3号楼加装电梯")
     second = receive_and_escalate(page, server, "5号楼加装电梯")
     page.click("header button.link")
 
-    sign_in(page, server, "chen", "secretary-password")
+    sign_in(page, server, "chen", "secretary-Tulip-Quartz-7")
     page.goto(f"{server}/committee/matters/new")
     page.fill("#title", "老旧小区加装电梯")
     page.fill("#description", "3号楼、5号楼居民申请加装电梯，涉及公共维修资金使用")
@@ -89,7 +89,7 @@ def test_a_matter_through_every_step_resolves_both_petitions(page, server, live_
     page.select_option("#stance", "oppose")
     step(page, "record_opinion", {"#opinion_text": "一楼住户担心采光"})
     expect(page.locator("#opinion-summary")).to_contain_text("1")
-    step(page, "close_solicitation", {})
+    step(page, "close_solicitation", {"#close_reason": "两栋楼住户已全部表态"})  # before its last day: a reason
     step(page, "draft_proposal", {"#proposal_text": "使用公共维修资金为3号楼、5号楼加装电梯，一楼住户给予补偿"})
     step(page, "record_consultation", {"#minutes": "两委联席会议讨论，同意提交决议"})
     open_section(page, "record_vote")

@@ -27,7 +27,7 @@ def set_up_community_and_desk(page, server, settings) -> None:
     page.goto(f"{server}/admin/accounts")
     page.fill("#username", "wangfang")
     page.fill("#display_name", "王芳")
-    page.fill("#password", "wangfang-password")
+    page.fill("#password", "wangfang-Tulip-Quartz-7")
     page.select_option("#community_code", "jinhua")
     page.select_option("#member_id", "jinhua.m1")
     page.check("input[name=roles][value=desk_staff]")
@@ -39,7 +39,7 @@ def set_up_community_and_desk(page, server, settings) -> None:
 
 def test_a_petition_from_the_desk_to_follow_up(page, server, settings):
     set_up_community_and_desk(page, server, settings)
-    sign_in(page, server, "wangfang", "wangfang-password")
+    sign_in(page, server, "wangfang", "wangfang-Tulip-Quartz-7")
     expect(page).to_have_url(re.compile(r"/desk/new$"))
     page.select_option("#category", "sanitation")
     page.fill("#summary", "垃圾清运不及时")
@@ -70,7 +70,7 @@ def test_a_petition_from_the_desk_to_follow_up(page, server, settings):
     page.click("#form-follow_up button")
     expect(page.locator("#status")).to_contain_text("已结案")
     expect(page.locator("#timeline li")).to_have_count(4)
-    expect(page.locator("#timeline")).to_contain_text("wangfang")
+    expect(page.locator("#timeline")).to_contain_text("王芳")  # a name, not a user name
     screenshot(page, "desk-petition-closed")
 
     page.goto(f"{server}/desk/petitions/{reference}/receipt")
@@ -94,9 +94,9 @@ def test_a_petition_from_the_desk_to_follow_up(page, server, settings):
 
 def test_roles_are_refused_what_they_may_not_do(page, server, settings, live_services):
     set_up_community_and_desk(page, server, settings)
-    live_services.accounts.register(username="leader", display_name="赵主任", password="leader-password",
-                                    roles=["leadership"], actor="test")
-    sign_in(page, server, "leader", "leader-password")
+    live_services.accounts.register(username="leader", display_name="赵主任", password="leader-Tulip-Quartz-7",
+                                    roles=["leadership"], community_code="jinhua", actor="test")
+    sign_in(page, server, "leader", "leader-Tulip-Quartz-7")
     response = page.goto(f"{server}/desk/new")
     assert response.status == 403
     expect(page.locator("h1")).to_contain_text("403")
@@ -106,7 +106,7 @@ def test_roles_are_refused_what_they_may_not_do(page, server, settings, live_ser
 
     # the desk may not manage accounts, and a form posted without its CSRF token changes nothing
     page.click("header button.link")
-    sign_in(page, server, "wangfang", "wangfang-password")
+    sign_in(page, server, "wangfang", "wangfang-Tulip-Quartz-7")
     assert page.goto(f"{server}/admin/accounts").status == 403
     before = live_services.log.last_position()
     posted = page.request.post(f"{server}/desk/new", form={
@@ -130,9 +130,9 @@ def test_each_role_sees_a_403_page_for_what_it_may_not_do(page, server, live_ser
     live_services.communities.register(code="jinhua", name="金华社区", kind="community", actor="admin")
     for role, paths in FORBIDDEN_PAGES.items():
         username = role.replace("_", "")[:16]
-        live_services.accounts.register(username=username, display_name=role, password=f"{username}-password",
+        live_services.accounts.register(username=username, display_name=role, password=f"{username}-Tulip-Quartz-7",
                                         roles=[role], community_code="jinhua", actor="admin")
-        sign_in(page, server, username, f"{username}-password")
+        sign_in(page, server, username, f"{username}-Tulip-Quartz-7")
         before = live_services.log.last_position()
         for path in paths:
             response = page.goto(f"{server}{path}")

@@ -194,8 +194,32 @@ class TestSolicitation:
                                  actor="secretary", at=NOW)
         error = refused(lambda: matter.close_solicitation(actor="secretary", at=day(1)))
         assert error.message == "the solicitation opens on 2026-09-23; it cannot close before it opens"
-        matter.close_solicitation(actor="secretary", at=day(2))
+        matter.close_solicitation(reason="意见已充分", actor="secretary", at=day(2))
         assert matter.stage == "proposing"
+
+    def test_closing_before_the_announced_last_day_needs_a_reason_that_is_recorded(self):
+        matter = soliciting()  # residents were told: until 2026-09-27
+        error = refused(lambda: matter.close_solicitation(actor="secretary", at=day(4)))
+        assert error.message == "the solicitation is open until 2026-09-27; closing it early needs a reason"
+        refused(lambda: matter.close_solicitation(actor="secretary", at=day(6)))  # the last day is still open
+        matter.close_solicitation(reason="楼内住户已全部表态", actor="secretary", at=day(4))
+        closed = matter.collect_events()[-1]
+        assert closed.reason == "楼内住户已全部表态"
+        assert matter.solicitation["closed_early_because"] == "楼内住户已全部表态"
+
+    def test_after_the_last_day_it_closes_without_a_reason(self):
+        matter = soliciting()
+        matter.close_solicitation(actor="secretary", at=day(7))
+        assert matter.collect_events()[-1].reason == ""
+
+    def test_time_gated_steps_name_the_day_they_open(self):
+        matter = opened()
+        matter.open_solicitation(question="是否同意？", opens_on=day(2).date(), closes_on=day(8).date(),
+                                 actor="secretary", at=NOW)
+        assert matter.time_gates(NOW.date()) == {"record_opinion": {"opens_on": day(2).date()},
+                                                 "close_solicitation": {"opens_on": day(2).date()}}
+        assert matter.time_gates(day(3).date()) == {"close_solicitation": {"early_until": day(8).date()}}
+        assert matter.time_gates(day(9).date()) == {"record_opinion": {"closed_on": day(8).date()}}
 
     def test_closing_records_the_summary(self):
         matter = soliciting()

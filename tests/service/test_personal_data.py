@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from projections import queries
 from service import errors
 from tests.helpers import petition_fields
 
@@ -33,7 +34,7 @@ def test_erasure_makes_it_unreadable_everywhere_and_keeps_the_log(services, comm
     before = [(n.id, n.state) for n in services.log.recorder.select_notifications(1, 1000)]
 
     erased = services.petitions.erase_personal_data(
-        reference, requested_by="张三丰本人（书面申请）", reason="个人信息保护法第四十七条", actor="admin")
+        reference, requested_by="本人（书面申请第12号）", reason="个人信息保护法第四十七条", actor="admin")
     assert erased.petition["petitioner"] == {"erased": True}
 
     after = [(n.id, n.state) for n in services.log.recorder.select_notifications(1, 1000)]
@@ -41,7 +42,7 @@ def test_erasure_makes_it_unreadable_everywhere_and_keeps_the_log(services, comm
     history = services.petitions.history(reference)
     assert history[0]["details"]["petitioner"] == {"erased": True}
     assert history[-1]["event"] == "PersonalDataErased"
-    assert history[-1]["details"] == {"requested_by": "张三丰本人（书面申请）", "reason": "个人信息保护法第四十七条"}
+    assert history[-1]["details"] == {"requested_by": "本人（书面申请第12号）", "reason": "个人信息保护法第四十七条"}
 
     services.projections.catch_up()
     found = services.worklist.search(NAME)
@@ -60,3 +61,125 @@ def test_erasure_is_recorded_once_and_an_anonymous_petition_has_nothing_to_erase
     outcome, _ = services.petitions.receive(actor="wangfang", **petition_fields(community, petitioner=None))
     with pytest.raises(errors.IllegalStepError):
         services.petitions.erase_personal_data(outcome.petition["reference"], requested_by="x", reason="y", actor="a")
+
+
+# ---- sealed read models, blind indexes, the key store apart ------------------------------------------
+
+def read_model_text(services) -> str:
+    from sqlalchemy import select
+
+    from projections.petitions import petitions
+
+    with services.projections.engine.connect() as connection:
+        return "\n".join(repr(tuple(row)) for row in connection.execute(select(petitions)))
+
+
+def test_the_read_model_holds_the_petitioner_sealed_and_staff_see_it_opened(services, community):
+    reference = receive(services, community)
+    services.projections.catch_up()
+    text = read_model_text(services)
+    assert NAME not in text and PHONE not in text and ADDRESS not in text and "张*" not in text
+    item = services.worklist.worklist().items[0]
+    assert (item["reference"], item["petitioner_name"], item["petitioner_phone"]) == (reference, NAME, PHONE)
+    rows, _ = queries.worklist(services.projections.engine, page=1, per_page=5)
+    hidden = services.worklist._items(rows, services.clock.now().date(), 2, reveal_personal_data=False)
+    assert (hidden[0]["petitioner_name"], hidden[0]["petitioner_phone"]) == (None, None)
+    assert "petitioner" not in services.board.in_progress(None).items[0]  # nothing of it on the public board
+
+
+@pytest.mark.parametrize("typed", ["13800001234", "138-0000-1234", "138 0000 1234", "+86 138 0000 1234",
+                                   "１３８００００１２３４", "0086-13800001234", "张三丰", " 张 三丰 "])
+def test_search_by_phone_or_full_name_through_the_blind_index(services, community, typed):
+    reference = receive(services, community)
+    services.projections.catch_up()
+    assert [i["reference"] for i in services.worklist.search(typed).items] == [reference]
+
+
+def test_a_part_of_a_name_or_phone_finds_nothing_and_the_index_holds_no_plain_value(services, community):
+    receive(services, community)
+    services.projections.catch_up()
+    assert services.worklist.search("张三").total == 0 and services.worklist.search("1234").total == 0
+    from sqlalchemy import select
+
+    from service.personal_data import blind_index
+
+    with services.log.keys.engine.connect() as connection:
+        digests = list(connection.execute(select(blind_index.c.digest)).scalars())
+    assert len(digests) == 2 and all(len(d) == 64 and NAME not in d and PHONE not in d for d in digests)
+
+
+def test_keys_live_apart_from_the_events(services, community, settings):
+    from sqlalchemy import inspect
+
+    receive(services, community)
+    assert settings.key_store_url != settings.database_url
+    events_tables = set(inspect(services.projections.engine).get_table_names())
+    key_tables = set(inspect(services.log.keys.engine).get_table_names())
+    assert {"personal_data_keys", "personal_data_index", "key_store_secrets"} <= key_tables
+    assert not events_tables & key_tables
+
+
+def test_erasure_removes_the_key_and_the_index_rows_at_once(services, community):
+    from sqlalchemy import func, select
+
+    from service.personal_data import blind_index, subject_keys
+
+    reference = receive(services, community)
+    services.projections.catch_up()
+    services.petitions.erase_personal_data(reference, requested_by="本人", reason="依法申请", actor="admin")
+    # before the read models have applied the erasure: the key is gone, so nothing opens and nothing is found
+    item = services.worklist.worklist().items[0]
+    assert (item["petitioner_name"], item["petitioner_phone"]) == (None, None)
+    assert services.worklist.search(PHONE).total == 0 and services.worklist.search(NAME).total == 0
+    with services.log.keys.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(blind_index)).scalar_one() == 0
+        assert connection.execute(select(subject_keys.c.key)).scalar_one() is None
+    services.projections.catch_up()
+    with services.projections.engine.connect() as connection:
+        from projections.petitions import petitions
+
+        assert connection.execute(select(petitions.c.petitioner_sealed)).scalar_one() is None
+
+
+def test_normalising_phones_and_names():
+    from service.personal_data import normalise_name, normalise_phone
+
+    for typed in ("13800001234", "138-0000-1234", "+86 13800001234", "+86-138-0000-1234", "8613800001234",
+                  "１３８－００００－１２３４", "(138) 0000 1234"):
+        assert normalise_phone(typed) == "13800001234", typed
+    assert normalise_phone("010-12345678") == "01012345678"
+    assert normalise_name(" 张　三丰 ") == normalise_name("张三丰") == "张三丰"
+    assert normalise_name("Zhang San") == normalise_name("zhangsan")
+
+
+def test_the_record_of_an_erasure_must_not_repeat_the_personal_data(services, community):
+    reference = receive(services, community)
+    with pytest.raises(errors.InvalidInputError) as refused:
+        services.petitions.erase_personal_data(reference, requested_by="张三丰本人", reason="依法", actor="admin")
+    assert list(refused.value.fields) == ["requested_by"]
+    with pytest.raises(errors.InvalidInputError):
+        services.petitions.erase_personal_data(reference, requested_by="本人", reason=f"电话{PHONE}", actor="admin")
+
+
+def test_keys_an_earlier_version_kept_beside_the_events_move_to_the_key_store(settings, clock):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, inspect
+
+    from projections.database import make_engine
+    from service.bootstrap import bootstrap
+
+    events = make_engine(settings.sqlalchemy_url(), settings.postgres_schema)
+    legacy = Table("petitioner_keys", MetaData(), Column("subject_id", String(36), primary_key=True),
+                   Column("key", LargeBinary), Column("created_at", DateTime(timezone=True), nullable=False),
+                   Column("erased_at", DateTime(timezone=True)))
+    legacy.create(events)
+    with events.begin() as connection:
+        connection.execute(legacy.insert().values(subject_id="s-1", key=b"k" * 32, created_at=datetime.now(timezone.utc)))
+    services = bootstrap(settings, clock)
+    try:
+        assert services.log.keys.key("s-1") == b"k" * 32
+        assert not inspect(events).has_table("petitioner_keys")
+    finally:
+        services.close()
+        events.dispose()

@@ -1,0 +1,98 @@
+"""Residents answer for themselves (no sign-in): a questionnaire's page and a commitment's evaluation
+page, each the target of a QR code on a paper notice; a one-time code handed out at the contact
+point makes one answer per resident without collecting names."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from uuid import UUID
+
+import segno
+from flask import Blueprint, render_template, request, url_for
+
+from api.context import services
+from service import errors
+
+bp = Blueprint("residents", __name__, url_prefix="/board")
+
+
+@bp.route("/questionnaires/<uuid:questionnaire_id>", methods=["GET", "POST"])
+def answer_questionnaire(questionnaire_id: UUID):  # type: ignore[no-untyped-def]
+    questionnaire = services().questionnaires.public_form(questionnaire_id)
+    form = request.form
+    problems: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            answered = services().questionnaires.answer_as_resident(
+                questionnaire_id, code=form.get("code", ""), answers=_answers(questionnaire, form),
+                client=request.remote_addr or "")
+        except errors.InvalidInputError as error:
+            problems = error.fields
+        except errors.IllegalStepError as error:
+            problems = {"_": [error.message]}
+        except errors.TooManyAttemptsError as error:
+            return render_template("residents/questionnaire.html", q=questionnaire, form=form,
+                                   problems={"code": ["too_many"]}, retry_after=error.retry_after), 429, \
+                {"Retry-After": str(error.retry_after)}
+        else:
+            return render_template("residents/thanks.html", number=answered["number"], title=questionnaire["title"])
+    return render_template("residents/questionnaire.html", q=questionnaire, form=form, problems=problems), \
+        (422 if problems else 200)
+
+
+@bp.get("/questionnaires/<uuid:questionnaire_id>/notice")
+def questionnaire_notice(questionnaire_id: UUID):  # type: ignore[no-untyped-def]
+    """A printable notice for the board: the questionnaire's title, period and a QR code of its page."""
+    questionnaire = services().questionnaires.public_form(questionnaire_id)
+    address = url_for("residents.answer_questionnaire", questionnaire_id=questionnaire_id, _external=True)
+    return render_template("residents/notice.html", title=questionnaire["title"], q=questionnaire, address=address,
+                           qr=_qr(address))
+
+
+@bp.route("/commitments/<uuid:commitment_id>/evaluation", methods=["GET", "POST"])
+def evaluate_commitment(commitment_id: UUID):  # type: ignore[no-untyped-def]
+    commitment = services().commitments.public_one(commitment_id)
+    form = request.form
+    problems: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services().commitments.evaluate_as_resident(
+                commitment_id, code=form.get("code", ""), satisfaction=form.get("satisfaction", ""),
+                comment=form.get("comment", ""), client=request.remote_addr or "")
+        except errors.InvalidInputError as error:
+            problems = error.fields
+        except errors.IllegalStepError as error:
+            problems = {"_": [error.message]}
+        except errors.TooManyAttemptsError as error:
+            return render_template("residents/evaluation.html", c=commitment, form=form,
+                                   problems={"code": ["too_many"]}, retry_after=error.retry_after), 429, \
+                {"Retry-After": str(error.retry_after)}
+        else:
+            return render_template("residents/thanks.html", number=None, title=commitment["text"])
+    return render_template("residents/evaluation.html", c=commitment, form=form, problems=problems), \
+        (422 if problems else 200)
+
+
+def _answers(questionnaire: dict[str, Any], form: Any) -> dict[str, Any]:
+    """The form's fields as the questionnaire's answers (unanswered questions left out)."""
+    answers: dict[str, Any] = {}
+    for index, question in enumerate(questionnaire["questions"]):
+        name = f"q{index}"
+        if question["kind"] == "multiple_choice":
+            chosen = [int(v) for v in form.getlist(name) if v.isdigit()]
+            if chosen:
+                answers[str(index)] = chosen
+        elif question["kind"] in ("single_choice", "rating"):
+            value = form.get(name, "")
+            if value.isdigit():
+                answers[str(index)] = int(value)
+        elif form.get(name, "").strip():
+            answers[str(index)] = form[name].strip()
+    return answers
+
+
+def _qr(address: str) -> str:
+    svg = io.BytesIO()
+    segno.make(address, error="m").save(svg, kind="svg", scale=6, xmldecl=False, svgns=True)
+    return svg.getvalue().decode()
