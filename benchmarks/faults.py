@@ -55,7 +55,8 @@ def kill_run(args: argparse.Namespace) -> None:
               f"petitions received in the log: {killed['received_events']}, read-model rows: "
               f"{killed['read_model_rows']}, counted: {killed['counted_received']}; duplicates: {killed['duplicates']}, "
               f"missing: {killed['missing']}; tables differing from a rebuild: {killed['differ_from_rebuild'] or 'none'} "
-              f"(of {killed['tables']})")
+              f"(of {killed['tables']}); signed heads whose root the rebuilt tree does not give: "
+              f"{killed['heads_not_in_rebuilt_tree'] or 'none'} (of {killed['signed_heads']})")
 
 
 def restart_run(args: argparse.Namespace) -> None:

@@ -684,6 +684,7 @@ def verify(settings: Settings, result: LoadResult) -> dict[str, Any]:
 
     from domain.petition import petition_id
     from service.bootstrap import bootstrap
+    from service.transparency import StoredTree
 
     services = bootstrap(settings)
     try:
@@ -701,15 +702,20 @@ def verify(settings: Settings, result: LoadResult) -> dict[str, Any]:
             rows = connection.execute(select(func.count()).select_from(tables["rm_petitions"])).scalar_one()
             counted = connection.execute(select(func.sum(tables["rm_petition_counts"].c.received))).scalar_one() or 0
         before = _rows(services)
+        signed = before.pop("tl_heads")
         for name in services.projections.names:
             services.projections.rebuild(name)
         rebuilt = _rows(services)
+        rebuilt.pop("tl_heads")
         differing = sorted(name for name in before if before[name] != rebuilt[name])
+        tree = StoredTree(services.projections.engine)
+        unverified = [size for size, root, *_ in signed if tree.get_root(size).hex() != root]
         return {"answered_2xx": len(result.answered), "lost": lost, "received_events": received,
                 "read_model_rows": rows, "counted_received": int(counted),
                 "duplicates": max(rows - received, 0) + max(int(counted) - received, 0),
                 "missing": max(received - rows, 0) + max(received - int(counted), 0),
-                "tables": len(before), "differ_from_rebuild": differing}
+                "tables": len(before), "differ_from_rebuild": differing,
+                "signed_heads": len(signed), "heads_not_in_rebuilt_tree": unverified}
     finally:
         services.close()
 

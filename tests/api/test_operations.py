@@ -54,7 +54,13 @@ def json_log():
     previous = root.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
+    gunicorn = logging.getLogger("gunicorn.error")  # its own handler in production (and after a CLI test in this worker)
+    propagates = gunicorn.propagate
+    gunicorn.propagate = False
+    gunicorn.addHandler(handler)
     yield stream
+    gunicorn.removeHandler(handler)
+    gunicorn.propagate = propagates
     root.removeHandler(handler)
     root.setLevel(previous)
 

@@ -22,8 +22,6 @@ pytestmark = [
 
 
 class TestKilledProcesses:
-    @pytest.mark.xfail(bool(__import__("os").environ.get("TEST_DATABASE_URL")), strict=False,
-                       reason="known: on PostgreSQL the transparency heads signed per batch differ from a rebuild's (open bug)")
     def test_no_answered_command_is_lost_no_event_applied_twice_and_read_models_equal_a_rebuild(self, settings):
         setup = prepare(settings)
         report = kill_scenario(settings, setup, seconds=12, concurrency=4, workers=3)
@@ -37,6 +35,7 @@ class TestKilledProcesses:
         assert report["duplicates"] == 0 and report["missing"] == 0
         assert report["read_model_rows"] == report["received_events"] > 0
         assert report["differ_from_rebuild"] == [] and report["tables"] >= 5
+        assert report["signed_heads"] > 0 and report["heads_not_in_rebuilt_tree"] == []  # heads depend on batches; roots do not
         assert 500 not in result.statuses()
 
 
