@@ -14,7 +14,7 @@ from marshmallow import Schema, ValidationError
 from api.auth import current_principal
 from api.errors import error_body, flatten_field_errors
 from api.context import services
-from api.pages.labels import label
+from api.pages.labels import label, pinyin_keys
 from api.pages.messages import field_label, for_people, message_for_people
 from service import errors
 from service.permissions import PermissionDeniedError, require
@@ -34,6 +34,7 @@ def init_pages(app: Flask, api: Any = None) -> None:
     csrf.init_app(app)
     app.jinja_env.filters["percentformat"] = format_percent
     app.jinja_env.filters["field_label"] = field_label
+    app.jinja_env.filters["pinyin_keys"] = pinyin_keys
     app.jinja_env.globals["form_key"] = lambda: uuid.uuid4().hex  # every form that changes something: sent once
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     for blueprint in (signin.bp, desk.bp, admin.bp, leadership.bp, committee.bp, public.bp, residents.bp, visits.bp,

@@ -56,6 +56,8 @@ def intake():  # type: ignore[no-untyped-def]
         anonymous = form.get("anonymous") == "on"
         petitioner = {k: form.get(f"petitioner_{k}", "").strip() for k in ("name", "phone", "address")}
         data = {k: form.get(k, "") for k in ("contact_point_id", "category", "channel", "summary", "details", "received_by")}
+        if not data["details"].strip():
+            data["details"] = data["summary"]  # the details start from the summary: a blank one keeps it
         data["petitioner"] = None if anonymous else {k: v for k, v in petitioner.items() if v} or None
         loaded, field_errors = load_form(schemas.ReceiveSchema(), data)
         if loaded is not None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask_babel import lazy_gettext as _l
+from pypinyin import Style, lazy_pinyin
 
 LABELS = {
     # categories
@@ -97,3 +100,12 @@ def label(value: str | None) -> str:
     if value is None:
         return ""
     return str(LABELS.get(value, value))
+
+
+@functools.lru_cache(maxsize=512)
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """What a person may type to find ``text`` without a Chinese input method: its pinyin initials
+    and its full pinyin (环境卫生 → ``hjws``, ``huanjingweisheng``); text without Chinese answers itself."""
+    full = "".join(lazy_pinyin(text, errors="ignore")).lower()
+    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")).lower()
+    return initials, full
