@@ -44,8 +44,8 @@ def serve(settings: Settings, host: str, port: int, threads: int, run_projection
 
     from api import create_app
 
-    if not settings.secret_key:  # no built-in secret: a random one, made once and kept in the instance folder
-        settings = settings.with_(secret_key=instance_secret(DEFAULT_INSTANCE))
+    if not settings.secret_key:
+        settings = _with_instance_secret(settings)
         click.echo(f"Secret key: kept in {(DEFAULT_INSTANCE / SECRET_FILE).resolve()} (PETITIONS_SECRET_KEY overrides it)")
     if not settings.public_base_url:  # receipts and QR codes lead to the address served, never to a Host header
         settings = settings.with_(public_base_url=f"http://{_url_host(host)}:{port}")
@@ -60,13 +60,19 @@ def serve(settings: Settings, host: str, port: int, threads: int, run_projection
     waitress_serve(app, host=host, port=port, threads=threads, ident="petitions")
 
 
+def _with_instance_secret(settings: Settings) -> Settings:
+    """No built-in secret: a random one, made once and kept in the instance folder (``serve`` and ``demo``
+    use the same one, so the demo's receipts answer the same codes when served)."""
+    return settings if settings.secret_key else settings.with_(secret_key=instance_secret(DEFAULT_INSTANCE))
+
+
 @main.command()
 @click.option("--petitions", default=320, show_default=True, type=int)
 @click.option("--months", default=5, show_default=True, type=int)
 @click.pass_obj
 def demo(settings: Settings, petitions: int, months: int) -> None:
     """Load demo data: communities, members and petitions over past months."""
-    services = bootstrap(settings)
+    services = bootstrap(_with_instance_secret(settings))
     try:
         if services.communities.list():
             click.echo("The store has data already; demo data is loaded only into an empty store.")
