@@ -11,7 +11,7 @@ import click
 from service.bootstrap import bootstrap
 from service import errors
 from service.demo import load_demo
-from service.demo_accounts import DEMO_ACCOUNTS, create_demo_accounts
+from service.demo.accounts import DEMO_ACCOUNTS, create_demo_accounts
 from service.logs import configure as configure_logging
 from service.permissions import SYSTEM
 from service.settings import DEFAULT_INSTANCE, SECRET_FILE, SettingError, Settings, instance_secret

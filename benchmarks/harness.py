@@ -171,7 +171,7 @@ def _seed_keys(services: Any, petitions: list[Any]) -> None:
     so that sealing the batch's events finds them."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    from service.personal_data import subject_keys
+    from service.store.personal_data import subject_keys
 
     keys = services.log.keys
     now = datetime.now(UTC)

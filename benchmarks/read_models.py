@@ -40,7 +40,7 @@ from projections.petitions import COUNTS, petition_counts, petitions  # noqa: E4
 from projections.runner import tracking  # noqa: E402
 from service.bootstrap import Services, bootstrap  # noqa: E402
 from service.clock import CHINA, ManualClock  # noqa: E402
-from service.personal_data import blind_index, seal, subject_keys  # noqa: E402
+from service.store.personal_data import blind_index, seal, subject_keys  # noqa: E402
 from service.petitions import hash_tracking_code  # noqa: E402
 from service.settings import Settings  # noqa: E402
 

@@ -2,7 +2,7 @@
 with, and the households in difficulty a member pairs with, with a help plan and its progress.
 
 A household's name, phone, address and difficulties are personal data (``person``): the event
-log seals them with a key per household (service/personal_data.py), so they can be erased."""
+log seals them with a key per household (service/store/personal_data.py), so they can be erased."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from domain.account import Account, account_id
 from domain.errors import DomainError
 from service import errors
 from service.clock import Clock
-from service.eventstore import EventLog, translate_domain_error
+from service.store.eventstore import EventLog, translate_domain_error
 from service.passwords import check_password
 from service.permissions import Principal, UseCase
 from service.requests import Idempotent, idempotent

@@ -13,7 +13,7 @@ from domain.community import Community, community_code_of, community_id
 from domain.errors import DomainError
 from service import errors
 from service.clock import Clock
-from service.eventstore import EventLog, check_version, translate_domain_error
+from service.store.eventstore import EventLog, check_version, translate_domain_error
 from service.permissions import UseCase
 from service.requests import Idempotent
 

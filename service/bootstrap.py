@@ -21,12 +21,12 @@ from service.commitments import Commitments
 from service.committee import Committee
 from service.communities import Communities
 from service.contact_points import ContactPoints, MemberBoard, ReceptionDays
-from service.eventstore import EventLog
+from service.store.eventstore import EventLog
 from service.households import Households
 from service.matter_outcomes import MatterOutcomes
 from service.operations import counted
 from service.permissions import Principal, UseCase, require
-from service.personal_data import KeyStore
+from service.store.personal_data import KeyStore
 from service.petitions import PetitionDesk
 from service.lookup import PetitionerLookup
 from service.questionnaires import Questionnaires

@@ -16,7 +16,7 @@ from domain.community import community_code_of, community_id
 from domain.errors import DomainError
 from service import errors
 from service.clock import Clock
-from service.eventstore import EventLog, translate_domain_error
+from service.store.eventstore import EventLog, translate_domain_error
 from service.aggregate_steps import AggregateSteps
 from service.requests import idempotent
 from service.permissions import PermissionDeniedError

@@ -22,8 +22,8 @@ from domain.matter import DEFAULT_NOTICE_DAYS, CommitteeMatter
 from domain.petition import Petition, petition_id
 from service import errors
 from service.clock import Clock
-from service.personal_data import normalise_name, resident_subject
-from service.eventstore import EventLog, check_version, history_entry, translate_domain_error
+from service.store.personal_data import normalise_name, resident_subject
+from service.store.eventstore import EventLog, check_version, history_entry, translate_domain_error
 from service.permissions import UseCase
 from service.requests import Idempotent, idempotent
 

@@ -11,7 +11,7 @@ from domain.community import Community, community_id
 from domain.errors import DomainError
 from service import errors
 from service.clock import Clock
-from service.eventstore import EventLog, translate_domain_error
+from service.store.eventstore import EventLog, translate_domain_error
 from service.permissions import PermissionDeniedError, UseCase
 from service.requests import Idempotent, idempotent
 

@@ -19,7 +19,7 @@ from projections import queries, visit_queries
 from projections.runner import ProjectionRunner
 from service import errors
 from service.clock import Clock
-from service.eventstore import EventLog, translate_domain_error
+from service.store.eventstore import EventLog, translate_domain_error
 from service.permissions import PermissionDeniedError, UseCase
 
 

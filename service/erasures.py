@@ -16,7 +16,7 @@ from domain.households import Household
 from domain.matter import CommitteeMatter
 from domain.petition import Petition
 from domain.questionnaires import Questionnaire
-from service.personal_data import KeyStore, resident_subject
+from service.store.personal_data import KeyStore, resident_subject
 
 # an erasure of a whole subject (its aggregate's id), and one of residents' records in a matter
 WHOLE = (Petition.PersonalDataErased, Household.PersonalDataErased)

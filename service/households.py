@@ -1,5 +1,5 @@
 """Contact households (联系户) and pairing (结对帮扶). A household's name, phone, address and
-difficulties are sealed in the log with a key of its own (service/personal_data.py: the one place
+difficulties are sealed in the log with a key of its own (service/store/personal_data.py: the one place
 that knows which event fields are personal), shown only to the member who keeps the link and the
 community's desk staff and secretary, and erasable."""
 
@@ -15,7 +15,7 @@ from domain.households import Household, Pairing
 from projections import queries, visit_queries
 from service import errors
 from service.contact_points import ContactPointWork
-from service.eventstore import translate_domain_error
+from service.store.eventstore import translate_domain_error
 
 HIDDEN = {"erased": True}
 

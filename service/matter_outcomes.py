@@ -21,7 +21,7 @@ from eventsourcing.persistence import IntegrityError, Notification, Tracking
 from domain.matter import CommitteeMatter
 from domain.petition import Petition, petition_id
 from service import errors
-from service.eventstore import EventLog
+from service.store.eventstore import EventLog
 from service.petitions import PetitionDesk
 
 MAX_ATTEMPTS = 5

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from prometheus_client import Counter
 
 from service import errors
-from service.eventstore import EventLog
+from service.store.eventstore import EventLog
 
 
 class Followed(Protocol):

@@ -22,7 +22,7 @@ from domain.reference import ReferenceCounter, counter_id
 from domain.request import IdempotentRequest
 from service import errors
 from service.clock import Clock
-from service.eventstore import EventLog, check_version, history_entry, translate_domain_error
+from service.store.eventstore import EventLog, check_version, history_entry, translate_domain_error
 from service.permissions import PermissionDeniedError, UseCase
 from service.deadlines import explain as explain_deadline
 from service.requests import Idempotent, earlier_request, idempotent, request_hash as hash_of_request

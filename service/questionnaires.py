@@ -13,10 +13,10 @@ from domain.errors import DomainError
 from domain.questionnaires import Questionnaire
 from service import errors
 from service.clock import Clock
-from service.eventstore import EventLog, translate_domain_error
+from service.store.eventstore import EventLog, translate_domain_error
 from service.aggregate_steps import AggregateSteps
 from service.requests import idempotent
-from service.personal_data import normalise_name, resident_subject
+from service.store.personal_data import normalise_name, resident_subject
 from service.reads import GuessThrottle
 from service.resident_codes import guarded_guess, hash_code, new_codes
 

@@ -28,7 +28,7 @@ from projections.runner import ProjectionRunner
 from service import errors
 from service.clock import CHINA, Clock
 from service.permissions import SYSTEM, Principal, UseCase
-from service.personal_data import ERASED, KeyStore, normalise_name, normalise_phone
+from service.store.personal_data import ERASED, KeyStore, normalise_name, normalise_phone
 from service.transparency import TransparencyLog
 from service.visits import LEDGER_VISIT_COLUMNS, ledger_columns, rule_in_read_model
 from service.throttle import GuessThrottle  # noqa: F401 - imported from here by residents' code use cases

@@ -13,7 +13,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.community import Community, community_code_of, community_id
 from service import errors
-from service.eventstore import EventLog
+from service.store.eventstore import EventLog
 from service.permissions import UseCase
 from service.reads import FORMULA_STARTS
 

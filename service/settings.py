@@ -133,7 +133,7 @@ class Settings:
                 "POSTGRES_MAX_OVERFLOW": "10",
                 "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
                 # the library's recorder drops a tracking record given with events when db functions are on
-                "PROCESS_RECORDER_TOPIC": "service.recorders:PostgresProcessRecorder",
+                "PROCESS_RECORDER_TOPIC": "service.store.recorders:PostgresProcessRecorder",
             }
             if self.postgres_schema:
                 env["POSTGRES_SCHEMA"] = self.postgres_schema

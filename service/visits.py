@@ -25,7 +25,7 @@ from projections.runner import ProjectionRunner
 from service import errors
 from service.clock import Clock
 from service.contact_points import ContactPointWork
-from service.eventstore import EventLog, translate_domain_error
+from service.store.eventstore import EventLog, translate_domain_error
 from service.petitions import PetitionDesk
 
 

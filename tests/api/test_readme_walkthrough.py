@@ -18,7 +18,7 @@ from waitress.server import create_server
 from api import create_app
 from service.bootstrap import bootstrap
 from service.demo import load_demo
-from service.demo_accounts import create_demo_accounts
+from service.demo.accounts import create_demo_accounts
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADING = "## A petition's life over HTTP (curl walk-through)"

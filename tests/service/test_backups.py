@@ -98,7 +98,7 @@ def test_the_erasures_reapplied_are_those_of_petitions_households_and_residents(
     from domain.matter import CommitteeMatter
     from domain.petition import Petition
     from service.erasures import erased_in_log
-    from service.personal_data import resident_subject
+    from service.store.personal_data import resident_subject
 
     ids = [uuid.uuid4() for _ in range(3)]
     events = [object.__new__(cls) for cls in (Petition.PersonalDataErased, Household.PersonalDataErased,

@@ -101,7 +101,7 @@ def test_a_part_of_a_name_or_phone_finds_nothing_and_the_index_holds_no_plain_va
     assert services.worklist.search("张三").total == 0 and services.worklist.search("1234").total == 0
     from sqlalchemy import select
 
-    from service.personal_data import blind_index
+    from service.store.personal_data import blind_index
 
     with services.log.keys.engine.connect() as connection:
         digests = list(connection.execute(select(blind_index.c.digest)).scalars())
@@ -122,7 +122,7 @@ def test_keys_live_apart_from_the_events(services, community, settings):
 def test_erasure_removes_the_key_and_the_index_rows_at_once(services, community):
     from sqlalchemy import func, select
 
-    from service.personal_data import blind_index, subject_keys
+    from service.store.personal_data import blind_index, subject_keys
 
     reference = receive(services, community)
     services.projections.catch_up()
@@ -142,7 +142,7 @@ def test_erasure_removes_the_key_and_the_index_rows_at_once(services, community)
 
 
 def test_normalising_phones_and_names():
-    from service.personal_data import normalise_name, normalise_phone
+    from service.store.personal_data import normalise_name, normalise_phone
 
     for typed in ("13800001234", "138-0000-1234", "+86 13800001234", "+86-138-0000-1234", "8613800001234",
                   "１３８－００００－１２３４", "(138) 0000 1234"):

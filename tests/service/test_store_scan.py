@@ -13,7 +13,7 @@ from service import errors
 from service.bootstrap import bootstrap
 from service.clock import ManualClock
 from service.demo import load_demo
-from service.personal_data import resident_subject
+from service.store.personal_data import resident_subject
 from tests.conftest import START, fresh_settings
 from tests.store_helpers import forms_of, found_in, key_forms, store_bytes
 

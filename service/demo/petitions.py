@@ -16,9 +16,9 @@ from faker import Faker
 from service import errors
 from service.bootstrap import Services
 from service.clock import CHINA, ManualClock
-from service.demo_commitments import load_demo_commitments
-from service.demo_matters import load_demo_matters
-from service.demo_visits import assign_posts, load_demo_visits, raise_at_visit
+from service.demo.commitments import load_demo_commitments
+from service.demo.matters import load_demo_matters
+from service.demo.visits import assign_posts, load_demo_visits, raise_at_visit
 
 COMMUNITIES = [
     ("jinhua", "金华社区", "community", ["第一网格", "第二网格", "第三网格", "第四网格"]),

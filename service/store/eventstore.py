@@ -13,7 +13,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcodin
 from domain.errors import DomainError, IllegalStepError, InvalidValueError
 from domain.reference import ReferenceCounter
 from service import errors
-from service.personal_data import KeyStore, PersonalDataMapper
+from service.store.personal_data import KeyStore, PersonalDataMapper
 
 
 class DateAsISO(Transcoding):
@@ -39,7 +39,7 @@ class EventLog(Application[UUID]):
         super().__init__(env=env)
 
     def construct_mapper(self):  # type: ignore[no-untyped-def]
-        # Petitioners' personal data is sealed with a key per petitioner (erasable); see service.personal_data.
+        # Petitioners' personal data is sealed with a key per petitioner (erasable); see service.store.personal_data.
         mapper = self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PersonalDataMapper)
         mapper.keys = self.keys
         return mapper
