@@ -102,11 +102,13 @@ def demo(settings: Settings, petitions: int, months: int) -> None:
 @main.command()
 @click.pass_obj
 def tick(settings: Settings) -> None:
-    """Mark overdue, once, every deadlined petition whose due date has passed."""
+    """Mark overdue, once, every deadlined petition whose due date has passed; check the visit rule."""
     services = bootstrap(settings)
     try:
-        marked = services.tick()
+        done = services.daily()
+        marked, items = done["overdue"], done["supervision_items"]
         click.echo(f"{len(marked)} petition(s) marked overdue" + (f": {', '.join(marked)}" if marked else ""))
+        click.echo(f"{len(items)} supervision item(s) raised for months short of the visit rule")
     finally:
         services.close()
 

@@ -112,8 +112,15 @@ class Services:
         return UserServices(self, principal)
 
     def tick(self) -> list[str]:
-        """Marks overdue, once, every deadlined petition whose due date has passed."""
-        return self.supervision.tick()
+        """The daily run: marks overdue, once, every deadlined petition whose due date has passed, and
+        checks the visit rule (a member's month short of it raises a supervision item, once); answers
+        the petitions marked overdue."""
+        return self.daily()["overdue"]
+
+    def daily(self) -> dict[str, list[Any]]:
+        """As ``tick``, answering both: the petitions marked overdue and the supervision items raised."""
+        overdue = self.supervision.tick()
+        return {"overdue": overdue, "supervision_items": self.visit_supervision.check()}
 
     def follower_positions(self) -> dict[str, int]:
         """How far each follower of the log has come: the read models and the matter-outcomes process."""

@@ -197,6 +197,16 @@ class TestSupervision:
             as_user(services, "s2", ["committee_secretary"], community="hepingli").visit_supervision.excuse(
                 item["id"], reason="x")
 
+    def test_the_daily_tick_checks_the_visit_rule_too(self, services, clock, people, community):
+        clock.set(datetime(2026, 11, 2, 9, 0, tzinfo=CHINA))  # October ended: nobody visited
+        record(people["other"], visited_on=date(2026, 10, 8))
+        assert services.tick() == []  # no petition past its deadline
+        items = {(i["member_id"], i["month"], i["counted"])
+                 for i in people["secretary"].visit_supervision.items(status="open")}
+        assert items == {(community["desk"], "2026-10", 0), (community["handler"], "2026-10", 1)}
+        assert services.daily() == {"overdue": [], "supervision_items": []}  # raised once
+        assert people["secretary"].visit_supervision.check() == []
+
     def test_the_rule_is_a_community_setting(self, services, clock, people, community):
         people["secretary"].contact_points.set_visit_rule("jinhua", per_month=1, phone_counts=True)
         clock.set(datetime(2026, 11, 2, 9, 0, tzinfo=CHINA))
