@@ -11,7 +11,7 @@ from typing import Any
 import segno
 
 from flask import Blueprint as PageBlueprint
-from flask import render_template, request, url_for
+from flask import render_template, request
 from marshmallow import EXCLUDE, ValidationError
 from flask_babel import force_locale
 from flask_smorest import Blueprint
@@ -22,6 +22,7 @@ from api import transparency_schemas as ts
 from api.board_chart import monthly_chart
 from api.context import services
 from api.pages.labels import label
+from api.security import public_url
 from service import errors
 
 blp = Blueprint(
@@ -182,7 +183,7 @@ def _head_qr(head: dict[str, Any] | None) -> str | None:
     checked later (`petitions verify`)."""
     if not head:
         return None
-    url = url_for("transparency.head", tree_size=head["tree_size"], _external=True) + "#" + head["root_hash"]
+    url = public_url("transparency.head", tree_size=head["tree_size"]) + "#" + head["root_hash"]
     svg = io.BytesIO()
     segno.make(url, error="m").save(svg, kind="svg", scale=3, xmldecl=False, svgns=True, dark="#f3f4f6", light=None)
     return svg.getvalue().decode()

@@ -9,9 +9,10 @@ from typing import Any
 from uuid import UUID
 
 import segno
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request
 
 from api.context import services
+from api.security import public_url
 from service import errors
 
 bp = Blueprint("residents", __name__, url_prefix="/board")
@@ -45,7 +46,7 @@ def answer_questionnaire(questionnaire_id: UUID):  # type: ignore[no-untyped-def
 def questionnaire_notice(questionnaire_id: UUID):  # type: ignore[no-untyped-def]
     """A printable notice for the board: the questionnaire's title, period and a QR code of its page."""
     questionnaire = services().questionnaires.public_form(questionnaire_id)
-    address = url_for("residents.answer_questionnaire", questionnaire_id=questionnaire_id, _external=True)
+    address = public_url("residents.answer_questionnaire", questionnaire_id=questionnaire_id)
     return render_template("residents/notice.html", title=questionnaire["title"], q=questionnaire, address=address,
                            qr=_qr(address))
 

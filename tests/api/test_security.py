@@ -114,6 +114,57 @@ class TestPublicAddresses:
         assert "https://petitions.example.org/lookup" in text and "evil.example" not in text
 
 
+    @pytest.fixture
+    def public_app(self, services):
+        return create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET, "WTF_CSRF_ENABLED": False,
+                           "PUBLIC_BASE_URL": "https://petitions.example.org"}, services=services)
+
+    @pytest.fixture
+    def qr_contents(self, monkeypatch):
+        """What each QR code drawn while a page is made encodes (an SVG's squares do not show it)."""
+        import segno
+
+        drawn: list[str] = []
+        make = segno.make
+
+        def recording(content, *args, **kwargs):  # type: ignore[no-untyped-def]
+            drawn.append(str(content))
+            return make(content, *args, **kwargs)
+
+        monkeypatch.setattr(segno, "make", recording)
+        return drawn
+
+    def test_the_wall_boards_fingerprint_qr_code_leads_to_the_public_base_url(
+            self, services, clock, community, public_app, qr_contents):
+        from tests.transparency.scenario import grow
+
+        grow(services, clock, community, 2)
+        assert services.transparency.latest_head() is not None
+        board = public_app.test_client().get("/board/jinhua", base_url="http://evil.example")
+        text = board.get_data(as_text=True)
+        assert board.status_code == 200 and "evil.example" not in text
+        assert "petitions verify https://petitions.example.org" in text
+        [address] = qr_contents
+        assert address.startswith("https://petitions.example.org/api/transparency/") and "evil" not in address
+        entry = public_app.test_client().get("/board/entries/0", base_url="http://evil.example")
+        assert entry.status_code == 200 and "evil.example" not in entry.get_data(as_text=True)
+        assert "petitions verify https://petitions.example.org --entry 0" in entry.get_data(as_text=True)
+
+    def test_the_questionnaire_notice_and_its_qr_code_lead_to_the_public_base_url(
+            self, services, clock, community, public_app, qr_contents):
+        today = clock.now().date()
+        drafted = services.questionnaires.draft(
+            community="jinhua", title="楼道照明满意度", anonymous=True, opens_on=today, closes_on=today,
+            questions=[{"kind": "free_text", "text": "还有什么建议"}], actor="chensec")
+        services.questionnaires.open(drafted["id"], actor="chensec")
+        notice = public_app.test_client().get(f"/board/questionnaires/{drafted['id']}/notice",
+                                              base_url="http://evil.example")
+        text = notice.get_data(as_text=True)
+        address = f"https://petitions.example.org/board/questionnaires/{drafted['id']}"
+        assert notice.status_code == 200 and "evil.example" not in text and address in text
+        assert qr_contents == [address]
+
+
 class TestMetrics:
     def test_metrics_need_the_token(self, client, anonymous_client):
         assert anonymous_client.get("/metrics").status_code == 401
