@@ -146,9 +146,9 @@ class TestPublicAddresses:
         assert "petitions verify https://petitions.example.org" in text
         [address] = qr_contents
         assert address.startswith("https://petitions.example.org/api/transparency/") and "evil" not in address
-        entry = public_app.test_client().get("/board/entries/0", base_url="http://evil.example")
+        entry = public_app.test_client().get("/board/entries/1", base_url="http://evil.example")
         assert entry.status_code == 200 and "evil.example" not in entry.get_data(as_text=True)
-        assert "petitions verify https://petitions.example.org --entry 0" in entry.get_data(as_text=True)
+        assert "petitions verify https://petitions.example.org --entry 1" in entry.get_data(as_text=True)
 
     def test_the_questionnaire_notice_and_its_qr_code_lead_to_the_public_base_url(
             self, services, clock, community, public_app, qr_contents):
