@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcodin
 from domain.errors import DomainError, IllegalStepError, InvalidValueError
 from domain.reference import ReferenceCounter
 from service import errors
+from service.erasures import check_since_last_start
 from service.store.personal_data import KeyStore, PersonalDataMapper
 
 
@@ -37,6 +38,10 @@ class EventLog(Application[UUID]):
     def __init__(self, env: dict[str, str], keys: KeyStore) -> None:
         self.keys = keys
         super().__init__(env=env)
+        # A key store restored from a backup older than some erasures holds those people's keys again:
+        # the erasures the log records past the position the key store last checked are applied again
+        # before anything is served (reads only erasure events, from that position on).
+        check_since_last_start(keys, self.recorder, self.mapper)
 
     def construct_mapper(self):  # type: ignore[no-untyped-def]
         # Petitioners' personal data is sealed with a key per petitioner (erasable); see service.store.personal_data.

@@ -36,8 +36,8 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 from sqlalchemy import (
-    Column, DateTime, Engine, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table, delete, event, select, text,
-    update,
+    Column, DateTime, Engine, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table, Text, delete, event, select,
+    text, update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -54,8 +54,9 @@ SEALED = "sealed"
 SUBJECT = "subject"
 BLIND_INDEX_SECRET = "blind_index"
 
-# On PostgreSQL the keys are split into PARTITIONS hash partitions, so that an erasure rewrites
-# (VACUUM FULL) only the small partition that held the person's key, not the whole key store.
+# On PostgreSQL the keys and the blind index are split into PARTITIONS hash partitions (by subject), so
+# that an erasure rewrites (VACUUM FULL) only the small partitions that held the person's key and index
+# rows, not the whole key store: a plain VACUUM would leave a dead row's bytes in its page.
 PARTITIONS = 16
 metadata = MetaData()
 subject_keys = Table(
@@ -73,13 +74,26 @@ blind_index = Table(
     Column("digest", String(64), nullable=False),
     Column("subject_id", String(36), nullable=False, index=True),
     PrimaryKeyConstraint("digest", "subject_id"),
+    postgresql_partition_by="HASH (subject_id)",
 )
+PARTITIONED = (subject_keys, blind_index)
 secrets_table = Table(
     "key_store_secrets",
     metadata,
     Column("name", String(40), primary_key=True),
     Column("value", LargeBinary, nullable=False),
 )
+# what the key store remembers of its own upkeep: the log position up to which the erasures recorded in
+# the log were checked against it (ERASURES_CHECKED), and a clearing of erased rows that could not be
+# done at the erasure (SCRUB_PENDING: "wal" on SQLite, the tables to rewrite on PostgreSQL)
+marks = Table(
+    "key_store_marks",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+ERASURES_CHECKED = "erasures_checked"
+SCRUB_PENDING = "scrub_pending"
 
 
 # ---- normalising what is searched ------------------------------------------------------------------
@@ -165,17 +179,55 @@ class KeyStore:
                 cursor.close()
 
     def create_table(self) -> None:
+        if not self.is_sqlite:
+            self._partition_unpartitioned_index()
         metadata.create_all(self.engine)
         if not self.is_sqlite:
             with self.engine.begin() as connection:
-                partitioned = connection.execute(text(
-                    "SELECT c.relkind = 'p' FROM pg_class c WHERE c.oid = to_regclass(:name)"),
-                    {"name": subject_keys.name}).scalar()
-                if partitioned:
-                    connection.exec_driver_sql("; ".join(
-                        f"CREATE TABLE IF NOT EXISTS {subject_keys.name}_p{n} PARTITION OF {subject_keys.name} "
-                        f"FOR VALUES WITH (MODULUS {PARTITIONS}, REMAINDER {n})" for n in range(PARTITIONS)))
+                for table in PARTITIONED:
+                    if self._relkind(connection, table.name) == "p":
+                        connection.exec_driver_sql("; ".join(
+                            f"CREATE TABLE IF NOT EXISTS {table.name}_p{n} PARTITION OF {table.name} "
+                            f"FOR VALUES WITH (MODULUS {PARTITIONS}, REMAINDER {n})" for n in range(PARTITIONS)))
         self.secret()
+        self.retry_pending_scrub()
+
+    @staticmethod
+    def _relkind(connection: Any, name: str) -> str | None:
+        return connection.execute(text("SELECT c.relkind FROM pg_class c WHERE c.oid = to_regclass(:name)"),
+                                  {"name": name}).scalar()
+
+    def _partition_unpartitioned_index(self) -> None:
+        """A blind index made by an earlier version as one table becomes a partitioned one (same rows)."""
+        with self.engine.begin() as connection:
+            if self._relkind(connection, blind_index.name) != "r":
+                return
+            connection.execute(text(f"LOCK TABLE {blind_index.name} IN ACCESS EXCLUSIVE MODE"))
+            rows = [dict(r._mapping) for r in connection.execute(select(blind_index))]
+            connection.execute(text(f"DROP TABLE {blind_index.name}"))
+            blind_index.create(connection)
+            connection.exec_driver_sql("; ".join(
+                f"CREATE TABLE {blind_index.name}_p{n} PARTITION OF {blind_index.name} "
+                f"FOR VALUES WITH (MODULUS {PARTITIONS}, REMAINDER {n})" for n in range(PARTITIONS)))
+            if rows:
+                connection.execute(blind_index.insert(), rows)
+        log.warning("the key store's blind index is now partitioned (%d rows moved)", len(rows))
+
+    # ---- what the key store remembers of its upkeep ----
+
+    def mark(self, name: str) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.execute(select(marks.c.value).where(marks.c.name == name)).scalar()
+
+    def set_mark(self, name: str, value: str | None) -> None:
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        with self.engine.begin() as connection:
+            if value is None:
+                connection.execute(delete(marks).where(marks.c.name == name))
+            else:
+                statement = dialect.insert(marks).values(name=name, value=value)
+                connection.execute(statement.on_conflict_do_update(index_elements=[marks.c.name],
+                                                                   set_={"value": value}))
 
     # ---- the blind index ----
 
@@ -233,6 +285,7 @@ class KeyStore:
             with self.engine.begin() as connection:
                 connection.execute(subject_keys.insert().values(
                     subject_id=subject, key=key, created_at=datetime.now(timezone.utc)))
+            self.retry_pending_scrub()  # an erasure that could not clear its traces: the next write does
         except IntegrityError:
             stored = self.key(subject)
             if stored is None:
@@ -257,10 +310,12 @@ class KeyStore:
                     .where(subject_keys.c.subject_id.in_(chunk), subject_keys.c.key.is_not(None))))
         return found
 
-    def erase(self, *subjects: str) -> None:
-        """Deletes these people's keys and index rows, then clears what the database keeps of them."""
+    def erase(self, *subjects: str) -> bool:
+        """Deletes these people's keys and index rows, then clears what the database keeps of them.
+        Answers whether that clearing is done; if not (logged), the next write to the key store or the
+        next start retries it."""
         if not subjects:
-            return
+            return True
         now = datetime.now(timezone.utc)
         with self.engine.begin() as connection:
             for subject in subjects:
@@ -269,54 +324,107 @@ class KeyStore:
                 if not erased:  # never written (or lost with a restored backup): refuse it from now on
                     connection.execute(subject_keys.insert().values(subject_id=subject, key=None, created_at=now,
                                                                     erased_at=now))
+            holding = self._holding(connection, subject_keys, subjects) + self._holding(connection, blind_index, subjects)
             connection.execute(delete(blind_index).where(blind_index.c.subject_id.in_(list(subjects))))
-            holding = self._holding(connection, subjects)
-        self.scrub(tables=holding)
+        return self.scrub(tables=holding)
 
-    def _holding(self, connection: Any, subjects: Sequence[str]) -> list[str]:
-        """The key tables (on PostgreSQL: the partitions) that hold these subjects' keys."""
+    def _holding(self, connection: Any, table: Table, subjects: Sequence[str]) -> list[str]:
+        """The tables (on PostgreSQL: the partitions of ``table``) that hold these subjects' rows."""
         if self.is_sqlite:
-            return [subject_keys.name]
-        found = connection.execute(select(text("tableoid::regclass::text")).select_from(subject_keys)
-                                   .where(subject_keys.c.subject_id.in_(list(subjects)))).scalars()
-        return sorted(set(found)) or [subject_keys.name]
+            return [table.name]
+        found = connection.execute(select(text("tableoid::regclass::text")).select_from(table)
+                                   .where(table.c.subject_id.in_(list(subjects)))).scalars()
+        return sorted(set(found))
 
-    def scrub(self, wal: bool = False, tables: Sequence[str] | None = None) -> None:
-        """What the database keeps of deleted rows, cleared where it can be. SQLite: secure_delete has
-        zeroed the pages; the WAL is checkpointed and truncated. PostgreSQL: the key tables are rewritten
-        (VACUUM FULL of ``tables``, the partitions that held the erased rows, else all: a plain VACUUM
-        leaves a dead row's bytes in its page); with ``wal``, a checkpoint
-        and a WAL switch let the segments that still hold the old rows go (needs the rights to run them;
-        docs/operations.md says what remains)."""
+    def scrub(self, wal: bool = False, tables: Sequence[str] | None = None) -> bool:
+        """What the database keeps of deleted rows, cleared where it can be; answers whether it was.
+        SQLite: secure_delete has zeroed the pages in the WAL and the file; the WAL is checkpointed and
+        truncated (a few tries: a reader in the middle of a transaction keeps it busy). PostgreSQL: the
+        tables are rewritten (VACUUM FULL of ``tables``, the partitions of the keys and of the blind
+        index that held the erased rows, else all of both: a plain VACUUM leaves a dead row's bytes in
+        its page); with ``wal``, a checkpoint and a WAL switch let the segments that still hold the old
+        rows go (needs the rights to run them; docs/operations.md says what remains). What could not be
+        cleared is remembered in the key store and tried again by ``retry_pending_scrub``."""
         try:
             if self.is_sqlite:
-                with self.engine.connect() as connection:
-                    for _ in range(50):  # a reader in the middle of a transaction keeps the WAL busy
-                        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]
-                        if not busy:
-                            return
-                        time.sleep(0.05)
-                log.warning("the key store's WAL stayed busy; it is truncated at the next erasure or checkpoint")
-                return
+                if self._truncate_wal():
+                    if self.mark(SCRUB_PENDING):  # an earlier erasure's, done with this one
+                        self.set_mark(SCRUB_PENDING, None)
+                    return True
+                log.warning("the key store's WAL stayed busy after an erasure: the erased key is still in "
+                            "its -wal file until the next write to the key store or the next start truncates it")
+                self.set_mark(SCRUB_PENDING, "wal")
+                return False
+            names = list(tables or (subject_keys.name, blind_index.name))
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("SET lock_timeout = '10s'"))
-                names = tables or [subject_keys.name, blind_index.name]
-                connection.execute(text("VACUUM FULL " + ", ".join(f'"{name}"' if "." not in name else name
-                                                                   for name in names)))
-                if tables:  # the index holds keyed digests only (useless without the secret): a plain VACUUM
-                    connection.execute(text(f"VACUUM {blind_index.name}"))
+                connection.execute(text("VACUUM FULL " + ", ".join(names)))
                 if wal:
                     connection.execute(text("CHECKPOINT"))
                     connection.execute(text("SELECT pg_switch_wal()"))
                     connection.execute(text("CHECKPOINT"))
-        except Exception as error:  # noqa: BLE001 - the key is gone already; clearing its traces is best effort
-            log.warning("could not clear the key store after an erasure (%s)", type(error).__name__)
+        except Exception as error:  # noqa: BLE001 - the key is gone already; clearing its traces is retried
+            log.warning("could not clear the key store after an erasure (%s); the next write to the key "
+                        "store or the next start tries again", type(error).__name__)
+            if not self.is_sqlite:
+                pending = set(filter(None, (self.mark(SCRUB_PENDING) or "").split(",")))
+                self._try(lambda: self.set_mark(SCRUB_PENDING, ",".join(sorted(pending | set(tables or ())))
+                                                or ",".join((subject_keys.name, blind_index.name))))
+            return False
+        return True
+
+    def _truncate_wal(self, tries: int = 10, pause: float = 0.05) -> bool:
+        with self.engine.connect() as connection:
+            for attempt in range(tries):
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]
+                if not busy:
+                    return True
+                if attempt < tries - 1:
+                    time.sleep(pause)
+        return False
+
+    @staticmethod
+    def _try(action: Callable[[], Any]) -> None:
+        try:
+            action()
+        except Exception as error:  # noqa: BLE001 - remembering a pending clearing is itself best effort
+            log.warning("could not remember a pending clearing of the key store (%s)", type(error).__name__)
+
+    def retry_pending_scrub(self) -> bool | None:
+        """Clears what an erasure could not (a busy WAL, a refused VACUUM FULL); None when nothing waits."""
+        pending = self.mark(SCRUB_PENDING)
+        if not pending:
+            return None
+        if self.is_sqlite:
+            # the mark is removed first (a WAL frame of the marks table, no key in it), then the WAL truncated
+            self.set_mark(SCRUB_PENDING, None)
+            if self._truncate_wal():
+                log.info("the key store's WAL, busy at an erasure, is truncated now")
+                return True
+            self.set_mark(SCRUB_PENDING, "wal")
+            log.warning("the key store's WAL is still busy; the erased key stays in its -wal file for now")
+            return False
+        self.set_mark(SCRUB_PENDING, None)
+        done = self.scrub(tables=pending.split(","))
+        if done:
+            log.info("the key store tables left uncleared at an erasure are rewritten now")
+        return done
 
     def is_erased(self, subject: str) -> bool:
         with self.engine.connect() as connection:
             row = connection.execute(select(subject_keys.c.erased_at)
                                      .where(subject_keys.c.subject_id == subject)).first()
         return row is not None and row.erased_at is not None
+
+    def not_erased(self, subjects: Sequence[str]) -> list[str]:
+        """Those of ``subjects`` the key store does not hold as erased (in their order)."""
+        erased: set[str] = set()
+        with self.engine.connect() as connection:
+            for start in range(0, len(subjects), 500):
+                erased.update(connection.execute(select(subject_keys.c.subject_id).where(
+                    subject_keys.c.subject_id.in_(subjects[start : start + 500]),
+                    subject_keys.c.erased_at.is_not(None))).scalars())
+        return [s for s in subjects if s not in erased]
 
     def erased_subjects(self) -> set[str]:
         with self.engine.connect() as connection:

@@ -1,11 +1,13 @@
 """Backups of the two databases: the events alone open nothing, and a key store restored from before
-an erasure is brought back in line with the log by `petitions keys reapply-erasures`."""
+an erasure is brought back in line with the log as the service starts (and by
+`petitions keys reapply-erasures`, which checks the whole log again)."""
 
 from __future__ import annotations
 
 from click.testing import CliRunner
 
 from api.cli import main
+from domain.petition import petition_id
 from service.bootstrap import bootstrap
 from tests.helpers import petition_fields
 from tests.store_helpers import backup, empty, restore
@@ -66,28 +68,78 @@ def test_an_old_key_store_backup_is_brought_in_line_with_the_erasures_in_the_log
     services.close()
 
     restore(settings.key_store_url, keys)  # the old key store holds the erased petitioner's key again
-    restored = bootstrap(settings, clock)
+    with _engine(settings.key_store_url) as engine:
+        assert _key_of(engine, erased) is not None  # as the backup has it, before any start
+
+    restored = bootstrap(settings, clock)  # starting the service re-applies the erasures in the log
     try:
-        # the log says erased, but the old key opens the Received event again (the read model dropped its copy)
-        assert restored.petitions.history(erased)[0]["details"]["petitioner"]["name"] == NAME
-        assert restored.log.keys.subjects_for("phone", PHONE)  # and the old index rows are back
+        assert restored.petitions.history(erased)[0]["details"]["petitioner"] == {"erased": True}
+        assert restored.petitions.get(erased)["petitioner"] == {"erased": True}
+        assert restored.worklist.search(PHONE).total == 0 and restored.worklist.search(NAME).total == 0
+        assert restored.log.keys.subjects_for("phone", PHONE) == []
+        assert restored.petitions.get(kept)["petitioner"]["name"] == f"{NAME}1"
+        assert _key_of(restored.log.keys.engine, erased) is None
     finally:
         restored.close()
 
+    # the command checks the whole log again (and finds nothing left to do)
     args = ["--database-url", settings.database_url, "--keys-database-url", settings.key_store_url]
     result = CliRunner().invoke(main, [*args, "keys", "reapply-erasures"])
     assert result.exit_code == 0, result.output
-    assert "1 erasure(s) applied again" in result.output
-    assert "Every erasure in the log holds" in CliRunner().invoke(main, [*args, "keys", "reapply-erasures"]).output
+    assert "Every erasure in the log holds" in result.output
 
-    after = bootstrap(settings, clock)
-    try:
-        assert after.petitions.history(erased)[0]["details"]["petitioner"] == {"erased": True}
-        assert after.worklist.search(PHONE).total == 0 and after.worklist.search(NAME).total == 0
-        assert after.log.keys.subjects_for("phone", PHONE) == []
-        assert after.petitions.get(kept)["petitioner"]["name"] == f"{NAME}1"
-    finally:
-        after.close()
+
+def test_a_start_checks_only_the_log_past_the_position_the_key_store_remembers(services, community, settings, clock):
+    from service.erasures import check_since_last_start
+    from service.store.personal_data import ERASURES_CHECKED
+
+    erased, _ = set_up(services, community)
+    erase(services, erased)
+    keys, recorder = services.log.keys, services.log.recorder
+    assert keys.mark(ERASURES_CHECKED) == "0"  # the start found an empty log
+    seen = []
+    counting = type("Counting", (), {"select_notifications": lambda self, start, limit, topics=(): seen.append(start)
+                                     or recorder.select_notifications(start, limit, topics=topics),
+                                     "max_notification_id": lambda self: recorder.max_notification_id()})()
+    assert check_since_last_start(keys, counting, services.log.mapper) == []  # erased at once, nothing to re-apply
+    assert seen == [1] and keys.mark(ERASURES_CHECKED) == str(services.log.last_position())
+    # the next start reads only past that position
+    assert check_since_last_start(keys, counting, services.log.mapper) == []
+    assert seen[-1] == services.log.last_position() + 1
+
+    # a key store that lost the erasure (restored, say) and remembers a position before it: erased again
+    keys.set_mark(ERASURES_CHECKED, "1")
+    with keys.engine.begin() as connection:
+        from service.store.personal_data import subject_keys
+        connection.execute(subject_keys.delete().where(subject_keys.c.subject_id == str(petition_id(erased))))
+    assert check_since_last_start(keys, counting, services.log.mapper) == [str(petition_id(erased))]
+    assert keys.is_erased(str(petition_id(erased)))
+
+
+def _engine(url: str):
+    import contextlib
+
+    from projections.database import make_engine
+    from service.settings import Settings
+
+    @contextlib.contextmanager
+    def opened():
+        engine = make_engine(Settings(database_url=url).sqlalchemy_url(), Settings(database_url=url).postgres_schema)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+    return opened()
+
+
+def _key_of(engine, reference: str):
+    from sqlalchemy import select
+
+    from service.store.personal_data import subject_keys
+
+    with engine.connect() as connection:
+        return connection.execute(select(subject_keys.c.key)
+                                  .where(subject_keys.c.subject_id == str(petition_id(reference)))).scalar()
 
 
 def test_the_erasures_reapplied_are_those_of_petitions_households_and_residents():
