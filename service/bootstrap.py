@@ -16,6 +16,7 @@ from projections.runner import ProjectionRunner
 from projections.transparency import TransparencyProjection
 from service.accounts import Accounts
 from service.board_history import BoardHistory
+from service.calendars import YearCalendars
 from service.clock import Clock, SystemClock
 from service.commitments import Commitments
 from service.committee import Committee
@@ -72,9 +73,12 @@ class Services:
     reception_days: ReceptionDays = field(init=False)
     member_board: MemberBoard = field(init=False)
     signin: SignIn = field(init=False)
+    calendars: YearCalendars = field(init=False)
 
     def __post_init__(self) -> None:
+        self.calendars = YearCalendars(self.log, self.clock)
         self.petitions = PetitionDesk(self.log, self.clock, self.settings.secret_key)
+        self.petitions.working_calendar = self.calendars.working_calendar
         self.communities = Communities(self.log, self.clock)
         self.accounts = Accounts(self.log, self.clock)
         self.committee = Committee(self.log, self.clock)
@@ -88,7 +92,9 @@ class Services:
         self.history = BoardHistory(self.projections, self.clock, self.transparency)
         self.lookup = PetitionerLookup(self.projections, self.clock)
         self.lookup.history = self.history
+        self.lookup.working_calendar = self.calendars.working_calendar
         self.worklist = Worklist(self.projections, self.clock, self.log.keys)
+        self.worklist.working_calendar = self.calendars.working_calendar
         self.agenda = Agenda(self.projections, self.clock)
         self.ledger = Ledger(self.projections, self.clock)
         self.contact_points = ContactPoints(self.log, self.clock, self.projections)
@@ -106,6 +112,7 @@ class Services:
         self.signin = SignIn(self.accounts, self.projections.engine, self.clock,
                              idle=timedelta(minutes=self.settings.session_idle_minutes),
                              token_lifetime=timedelta(days=self.settings.token_days))
+        self.accounts.end_sessions = self.signin.end_sessions  # a disabled or reset account's sessions end
 
     def as_user(self, principal: Principal) -> UserServices:
         """The use cases as one signed-in user may use them: checked against the permission matrix."""

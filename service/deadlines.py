@@ -13,7 +13,7 @@ from typing import Any
 import chinese_calendar
 
 from domain.petition import Petition
-from service.working_days import is_working_day, working_days_between
+from service.working_days import LIBRARY, WorkingCalendar, working_days_between
 
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
@@ -22,25 +22,32 @@ HOLIDAY_NAMES = {
 }
 
 
-def counted(start: date, end: date) -> dict[str, Any]:
-    """The days after ``start`` up to ``end``: the working days counted, the days skipped and why."""
+def counted(start: date, end: date, calendar: WorkingCalendar = LIBRARY) -> dict[str, Any]:
+    """The days after ``start`` up to ``end``: the working days counted, the days skipped and why;
+    provisional when they reach a year with no official calendar (``missing_years``)."""
     days, skipped, make_up, provisional = [], [], [], False
     day = start
     while day < end:
         day += timedelta(days=1)
-        working, guessed = is_working_day(day)
+        working, guessed = calendar.is_working_day(day)
         provisional = provisional or guessed
-        name = _holiday(day)
+        name = _holiday(day, calendar)
         if working:
             days.append(day)
             if day.weekday() >= 5:
                 make_up.append({"day": day, "why": "make_up_working_day", "holiday": name})
         else:
             skipped.append({"day": day, "why": "holiday" if name else "weekend", "holiday": name})
-    return {"counted": days, "skipped": skipped, "make_up_days": make_up, "provisional": provisional}
+    return {"counted": days, "skipped": skipped, "make_up_days": make_up, "provisional": provisional,
+            "missing_years": calendar.missing_years(start, end) if provisional else []}
 
 
-def _holiday(day: date) -> str | None:
+def _holiday(day: date, calendar: WorkingCalendar = LIBRARY) -> str | None:
+    entered = calendar.holiday_name(day)
+    if entered:
+        return entered
+    if day.year in calendar.official and calendar.official[day.year].get(day) is None:
+        return None  # an entered year: only its listed days are holidays
     try:
         _, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:
@@ -51,8 +58,9 @@ def _holiday(day: date) -> str | None:
     return f"{HOLIDAY_NAMES.get(english, english)} {english}"
 
 
-def explain(events: list[Any], today: date) -> dict[str, Any] | None:
-    """The current deadline of a petition with its reasoning; None if it never had one."""
+def explain(events: list[Any], today: date, calendar: WorkingCalendar = LIBRARY) -> dict[str, Any] | None:
+    """The current deadline of a petition with its reasoning; None if it never had one. ``provisional``
+    when the due date reaches a year with no official calendar (counted as weekdays until one is entered)."""
     current: dict[str, Any] | None = None
     status = None
     overdue_on = None
@@ -60,12 +68,12 @@ def explain(events: list[Any], today: date) -> dict[str, Any] | None:
         if isinstance(e, Petition.DeadlineSet):
             start = e.at.date()
             current = {"set_on": start, "working_days": e.working_days, "due_date": e.due_date,
-                       **counted(start, e.due_date), "extensions": []}
+                       **counted(start, e.due_date, calendar), "extensions": []}
             overdue_on = None
         elif isinstance(e, Petition.DeadlineExtended) and current is not None:
             current["extensions"].append({
                 "on": e.at.date(), "working_days": e.working_days, "from": e.previous_due_date, "to": e.due_date,
-                "reason": e.reason, **counted(e.previous_due_date, e.due_date)})
+                "reason": e.reason, **counted(e.previous_due_date, e.due_date, calendar)})
             current["due_date"] = e.due_date
             overdue_on = None
         elif isinstance(e, Petition.MarkedOverdue):
@@ -80,7 +88,10 @@ def explain(events: list[Any], today: date) -> dict[str, Any] | None:
     current["open"] = open_now
     current["overdue"] = bool(open_now and today > due)
     current["marked_overdue_on"] = overdue_on
-    current["working_days_left"] = working_days_between(today, due) if open_now else None
+    current["working_days_left"] = working_days_between(today, due, calendar) if open_now else None
+    missing = sorted({*current["missing_years"], *(y for x in current["extensions"] for y in x["missing_years"])})
+    current["provisional"] = bool(missing)
+    current["missing_years"] = missing
     if not open_now:
         current["state"] = "settled"
     elif today > due:

@@ -85,7 +85,7 @@ class PetitionerLookup(_Reads):
             "outcome": outcome_steps[-1]["note"] if row["outcome_kind"] and outcome_steps else None,
             "outcome_at": local(row["outcome_at"]), "satisfaction": row["satisfaction"],
             "reopened_count": row["reopened_count"], "steps": steps,
-            "deadline": explain_deadline(events, self.today()), "as_of": None,
+            "deadline": explain_deadline(events, self.today(), self.working_calendar()), "as_of": None,
         }
 
     def under_attack(self) -> bool:

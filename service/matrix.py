@@ -44,6 +44,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "community.register": ("administrator",),
     "community.manage": ("administrator",),
     "account.manage": ("administrator",),
+    "calendar.manage": ("administrator",),
     "contact_point.assign": ("committee_secretary", "administrator"),
     "member_card.manage": MEMBERS,
     "visit.record": MEMBERS,

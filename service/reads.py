@@ -32,7 +32,7 @@ from service.store.personal_data import ERASED, KeyStore, normalise_name, normal
 from service.transparency import TransparencyLog
 from service.visits import LEDGER_VISIT_COLUMNS, ledger_columns, rule_in_read_model
 from service.throttle import GuessThrottle  # noqa: F401 - imported from here by residents' code use cases
-from service.working_days import add_working_days, working_days_between
+from service.working_days import WorkingCalendar, add_working_days, library_calendar, working_days_between
 
 PART_OF_A_REFERENCE = re.compile(r"\d{0,4}-?\d{0,6}")  # 2026-000123, 000123, 2026-: a phone or a name is not
 MAX_PER_PAGE = 100
@@ -94,6 +94,8 @@ ZERO = {name: 0 for name in COUNTS}
 
 class _Reads:
     principal: Principal = SYSTEM
+    # the calendar deadlines are counted on (wired to the years an administrator entered)
+    working_calendar: Callable[[], WorkingCalendar] = staticmethod(library_calendar)
 
     def __init__(self, projections: ProjectionRunner, clock: Clock) -> None:
         self.projections = projections
@@ -418,15 +420,17 @@ class Worklist(_Reads, UseCase):
         names = queries.member_names(self.engine)
         petitioners = self._petitioners(rows) if reveal_personal_data else [None] * len(rows)
         items = []
+        calendar = self.working_calendar()
         for r, petitioner in zip(rows, petitioners, strict=True):
             due = r["due_date"]
-            due_in = working_days_between(today, due) if due and r["status"] in OPEN_STATUSES else None
+            due_in = working_days_between(today, due, calendar) if due and r["status"] in OPEN_STATUSES else None
             items.append({
                 "reference": r["reference"], "status": r["status"], "category": r["category"], "channel": r["channel"],
                 "summary": r["summary"], "contact_point_id": r["contact_point_id"],
                 "contact_point": points.get(r["contact_point_id"], ""), "member_id": r["handler_member_id"],
                 "member": names.get(r["handler_member_id"], ""), "received_at": local(r["received_at"]),
                 "due_date": due, "due_in_working_days": due_in, "overdue": r["overdue"],
+                "due_date_provisional": bool(due and calendar.missing_years(local(r["received_at"]).date(), due)),
                 "past_due": due_in is not None and due < today,
                 "due_soon": due_in is not None and 0 <= due_in <= soon and due >= today,
                 "extensions": r["extensions"], "reopened_count": r["reopened_count"], "version": r["version"],
@@ -438,12 +442,11 @@ class Worklist(_Reads, UseCase):
         """The rows' petitioners opened, one key-store query for the page; an erased one reads as erased."""
         return self.keys.open_many([(r["id"], r["petitioner_sealed"]) for r in rows], erased=dict(ERASED))
 
-    @staticmethod
-    def _working_day(today: date, working_days: int) -> date:
+    def _working_day(self, today: date, working_days: int) -> date:
         """The day ``working_days`` working days from today (today itself for 0)."""
         if working_days < 0:
             raise errors.InvalidInputError({"due_within": ["must not be negative"]})
-        return add_working_days(today, working_days).due_date if working_days else today
+        return add_working_days(today, working_days, self.working_calendar()).due_date if working_days else today
 
 
 # ---- the committee's agenda (staff) ---------------------------------------------------------------
