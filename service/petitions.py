@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -18,20 +19,19 @@ from eventsourcing.persistence import IntegrityError
 from domain.community import community_code_of, community_id
 from domain.errors import DomainError
 from domain.petition import Petition, petition_id
-from domain.reference import ReferenceCounter, counter_id
 from domain.request import IdempotentRequest
 from service import errors
 from service.clock import Clock
+from service.numbering import PATIENCE as NUMBERING_PATIENCE, numbering_of
 from service.store.eventstore import EventLog, check_version, history_entry, translate_domain_error
 from service.permissions import PermissionDeniedError, UseCase
 from service.deadlines import explain as explain_deadline
 from service.requests import Idempotent, earlier_request, idempotent, request_hash as hash_of_request
 from service.phones import NOT_A_PHONE, clean_phone, is_phone
-from service.working_days import add_working_days
+from service.working_days import DueDate, WorkingCalendar, add_working_days, library_calendar
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed safely
 SYSTEM_ACTOR = "system"
-MAX_NUMBERING_ATTEMPTS = 50
 HIDDEN_EVENT_FIELDS = frozenset({"tracking_code_hash"})
 PERSONAL_EVENT_FIELDS = frozenset({"petitioner"})
 ONLY_THE_RESPONSIBLE_MEMBER = frozenset({"record_progress", "extend_deadline", "resolve", "follow_up"})
@@ -78,11 +78,14 @@ class PetitionDesk(Idempotent, UseCase):
         "record_progress": "petition.handle", "extend_deadline": "petition.handle", "resolve": "petition.handle",
         "follow_up": "petition.follow_up", "withdraw": "petition.withdraw", "merge": "petition.merge",
         "erase_personal_data": "petition.erase_personal_data", "reissue_tracking_code": "petition.receive",
+        "count_due_date": "petition.read",
     }
     COMMANDS = {
         "receive", "resolve_on_spot", "set_deadline", "escalate", "explain", "record_progress", "extend_deadline",
         "resolve", "follow_up", "withdraw", "merge", "erase_personal_data", "reissue_tracking_code",
     }
+    # the calendar deadlines are counted on (wired to the years an administrator entered)
+    working_calendar: Callable[[], WorkingCalendar] = staticmethod(library_calendar)
 
     def __init__(self, log: EventLog, clock: Clock, secret: str = "") -> None:
         self.log = log
@@ -97,7 +100,7 @@ class PetitionDesk(Idempotent, UseCase):
     def deadline(self, reference: str) -> dict[str, Any] | None:
         """The current deadline with its reasoning: days counted, holidays and make-up days, extensions."""
         petition = self._load(reference)
-        return explain_deadline(list(self.log.events.get(petition.id)), self.clock.now().date())
+        return explain_deadline(list(self.log.events.get(petition.id)), self.clock.now().date(), self.working_calendar())
 
     def history(self, reference: str) -> list[dict[str, Any]]:
         petition = self._load(reference)
@@ -149,41 +152,49 @@ class PetitionDesk(Idempotent, UseCase):
             derived_tracking_code(self.secret, actor, idempotency_key) if idempotency_key else new_tracking_code()
         )
         now = self.clock.now()
-        for _ in range(MAX_NUMBERING_ATTEMPTS):
-            counter = self._counter(now.year)
-            reference = counter.issue(now)
-            try:
-                petition = Petition.receive(
-                    reference=reference,
-                    tracking_code_hash=hash_tracking_code(tracking_code),
-                    community_id=community.id,
-                    contact_point_id=contact_point_id,
-                    category=category,
-                    channel=channel,
-                    summary=summary,
-                    details=details,
-                    petitioner=petitioner,
-                    received_by=received_by,
-                    actor=actor,
-                    at=now,
+        tracking_code_hash = hash_tracking_code(tracking_code)
+        numbering = numbering_of(self.log)
+        give_up_at = time.monotonic() + NUMBERING_PATIENCE
+        # The desks of one community take turns on its counter in this process (see service.numbering);
+        # one in another process may still take a number first, and then this one takes the next.
+        with numbering.lock(now.year, community.code):
+            while True:
+                counter = numbering.counter(now.year, community.code)
+                reference = counter.issue(now)
+                try:
+                    petition = Petition.receive(
+                        reference=reference,
+                        tracking_code_hash=tracking_code_hash,
+                        community_id=community.id,
+                        contact_point_id=contact_point_id,
+                        category=category,
+                        channel=channel,
+                        summary=summary,
+                        details=details,
+                        petitioner=petitioner,
+                        received_by=received_by,
+                        actor=actor,
+                        at=now,
+                    )
+                except DomainError as error:
+                    raise translate_domain_error(error, None) from None
+                request = (
+                    IdempotentRequest(principal=actor, key=idempotency_key, request_hash=request_hash,
+                                      created_id=petition.id, at=now)
+                    if idempotency_key else None
                 )
-            except DomainError as error:
-                raise translate_domain_error(error, None) from None
-            request = (
-                IdempotentRequest(principal=actor, key=idempotency_key, request_hash=request_hash,
-                                  created_id=petition.id, at=now)
-                if idempotency_key else None
-            )
-            try:
-                recordings = self.log.save(counter, petition, request)
-            except IntegrityError:
-                if idempotency_key:  # perhaps the same request, sent twice at once, won the race
-                    earlier = self._earlier_request(actor, idempotency_key, request_hash)
-                    if earlier is not None:
-                        return earlier
-                continue  # another desk took this number first: take the next one
-            return Outcome(self._view(petition), recordings[-1].notification.id), tracking_code
-        raise errors.VersionConflictError("too many petitions received at once; try again")
+                try:
+                    recordings = self.log.save(counter, petition, request)
+                except IntegrityError:
+                    if idempotency_key:  # perhaps the same request, sent twice at once, won the race
+                        earlier = self._earlier_request(actor, idempotency_key, request_hash)
+                        if earlier is not None:
+                            return earlier
+                    if time.monotonic() >= give_up_at:
+                        raise errors.VersionConflictError("too many petitions received at once; try again") from None
+                    continue  # a desk in another process took this number first: take the next one
+                numbering.saved(counter)
+                return Outcome(self._view(petition), recordings[-1].notification.id), tracking_code
 
     def _earlier_request(self, actor: str, key: str, request_hash: str) -> tuple[Outcome, str] | None:
         earlier = earlier_request(self.log, actor, key, request_hash)
@@ -225,9 +236,13 @@ class PetitionDesk(Idempotent, UseCase):
         return self._change(reference, expected_version, command)
 
     def due_date(self, start: date, working_days: int) -> date:
+        return self.count_due_date(start, working_days).due_date
+
+    def count_due_date(self, start: date, working_days: int) -> DueDate:
+        """The due date and whether it is provisional (it reaches a year with no official calendar)."""
         if not 1 <= working_days <= 365:
             raise errors.InvalidInputError({"working_days": ["must be between 1 and 365"]})
-        return add_working_days(start, working_days).due_date
+        return add_working_days(start, working_days, self.working_calendar())
 
     @idempotent(_as_answered)
     def record_progress(
@@ -398,12 +413,6 @@ class PetitionDesk(Idempotent, UseCase):
             raise PermissionDeniedError(
                 "petition.handle", self.principal.username,
                 f"{self.principal.username} is not the member responsible for petition {petition.reference}")
-
-    def _counter(self, year: int) -> ReferenceCounter:
-        try:
-            return self.log.repository.get(counter_id(year))
-        except AggregateNotFoundError:
-            return ReferenceCounter(year=year)
 
     def _community_of(self, local_id: str, field: str) -> Any:
         try:
