@@ -166,6 +166,7 @@ def lookup_row(engine: Engine, reference: str) -> dict[str, Any] | None:
         petitions.c.contact_point_id, petitions.c.category, petitions.c.summary, petitions.c.status,
         petitions.c.received_at, petitions.c.due_date, petitions.c.overdue, petitions.c.extensions,
         petitions.c.outcome_kind, petitions.c.outcome_at, petitions.c.satisfaction, petitions.c.reopened_count,
+        petitions.c.matter_id,
     ).where(petitions.c.reference == reference)
     rows = _all(engine, query)
     return rows[0] if rows else None
@@ -297,9 +298,11 @@ def _escape_like(text: str) -> str:
 
 def disclosed_resolutions(
     engine: Engine, *, community_id: str | None, page: int, per_page: int, in_notice_on: date | None = None,
+    ended_before: date | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Resolutions on the board, the latest disclosure first; ``in_notice_on`` keeps those whose
-    notice period has not ended on that day."""
+    notice period has not ended on that day, ``ended_before`` those whose notice period ended before it
+    (the board's archive)."""
     query = select(
         matters.c.id, matters.c.community_id, matters.c.title, matters.c.stage, matters.c.resolution_text,
         matters.c.disclosure_round, matters.c.disclosed_on, matters.c.notice_days, matters.c.notice_ends,
@@ -310,6 +313,8 @@ def disclosed_resolutions(
         query = query.where(matters.c.community_id == community_id)
     if in_notice_on is not None:
         query = query.where(matters.c.notice_ends >= in_notice_on)
+    if ended_before is not None:
+        query = query.where(matters.c.notice_ends < ended_before)
     query = query.order_by(matters.c.disclosed_on.desc(), matters.c.id)
     return _page(engine, query, page, per_page)
 
@@ -342,6 +347,21 @@ def progress_notes(engine: Engine, matter_ids: Sequence[str]) -> dict[str, list[
     for row in _all(engine, query):
         notes[row.pop("matter_id")].append(row)
     return notes
+
+
+def public_matter(engine: Engine, matter_id: str) -> dict[str, Any] | None:
+    """What the board may show of one matter (a petitioner's lookup follows their petition's matter):
+    no resident's name, opinion text or minutes are in this table."""
+    query = select(
+        matters.c.id, matters.c.title, matters.c.stage, matters.c.stage_since, matters.c.opened_at,
+        matters.c.solicitation_opens_on, matters.c.solicitation_closes_on, matters.c.opinions,
+        matters.c.vote_held_on, matters.c.resolution_text, matters.c.disclosed_on, matters.c.notice_days,
+        matters.c.notice_ends, matters.c.eligible, matters.c.present, matters.c.votes_for, matters.c.votes_against,
+        matters.c.abstentions, matters.c.objections, matters.c.percent, matters.c.completed_on,
+        matters.c.result_text, matters.c.result_disclosed_on, matters.c.end_reason, matters.c.closed_at,
+    ).where(matters.c.id == matter_id)
+    rows = _all(engine, query)
+    return rows[0] if rows else None
 
 
 def agenda(

@@ -19,14 +19,14 @@ import secrets
 from datetime import date, timedelta
 from typing import Any
 
-from domain.petition import petition_id
+from domain.petition import Petition, petition_id
 from projections import queries
 from projections.runner import ProjectionRunner
 from service import errors
 from service.clock import Clock
 from service.deadlines import explain as explain_deadline
 from service.petitions import hash_tracking_code
-from service.reads import _Reads, local
+from service.reads import _Reads, local, notice_days_left
 from service.throttle import Backoff, Throttle, client_key
 
 NOT_FOUND = "no petition has this reference number and tracking code"
@@ -86,6 +86,39 @@ class PetitionerLookup(_Reads):
             "outcome_at": local(row["outcome_at"]), "satisfaction": row["satisfaction"],
             "reopened_count": row["reopened_count"], "steps": steps,
             "deadline": explain_deadline(events, self.today(), self.working_calendar()), "as_of": None,
+            "plan": plan_of(events), "matter": self._matter(row["matter_id"]),
+        }
+
+    def _matter(self, matter_id: str | None) -> dict[str, Any] | None:
+        """The public progress of the committee matter that took the petition up: what the board shows
+        of it (solicitation window, disclosed resolution and its notice period, implementation, result);
+        never a resident's name, an opinion's text or the minutes."""
+        if not matter_id:
+            return None
+        m = queries.public_matter(self.engine, matter_id)
+        if m is None:
+            return None
+        today = self.today()
+        opens, closes = m["solicitation_opens_on"], m["solicitation_closes_on"]
+        notes = queries.progress_notes(self.engine, [matter_id])[matter_id]
+        return {
+            "title": m["title"], "stage": m["stage"], "opened_on": local(m["opened_at"]).date(),
+            "solicitation": {"opens_on": opens, "closes_on": closes, "opinions": m["opinions"],
+                             "open": opens <= today <= closes and m["stage"] == "soliciting"}
+            if opens and closes else None,
+            "vote_held_on": m["vote_held_on"],
+            "resolution": {
+                "text": m["resolution_text"], "disclosed_on": m["disclosed_on"], "notice_days": m["notice_days"],
+                "notice_ends": m["notice_ends"], "days_left": notice_days_left(m["notice_ends"], today),
+                "objections": m["objections"],
+                "tally": {k: m[k] for k in ("eligible", "present", "votes_for", "votes_against", "abstentions")},
+            } if m["disclosed_on"] else None,
+            "percent": m["percent"],
+            "progress": [{"on": local(n["at"]).date(), "note": n["note"], "percent": n["percent"]} for n in notes],
+            "completed_on": m["completed_on"],
+            "result": {"text": m["result_text"], "disclosed_on": m["result_disclosed_on"]}
+            if m["result_disclosed_on"] else None,
+            "end_reason": m["end_reason"] if m["stage"] == "ended" else None,
         }
 
     def under_attack(self) -> bool:
@@ -108,3 +141,27 @@ class PetitionerLookup(_Reads):
 
     def _minute(self, offset: int) -> str:
         return f"lookup-all:{int(self.clock.now().timestamp() // 60) + offset}"
+
+
+def plan_of(events: list[Any]) -> dict[str, Any] | None:
+    """The current deadline's plan, its dated steps (done or not) and the progress notes recorded since it
+    was set, as the petitioner may read them; None if the petition never had a deadline (a dissatisfied
+    follow-up starts a new triage, and a new plan)."""
+    plan: dict[str, Any] | None = None
+    for e in events:
+        if isinstance(e, Petition.DeadlineSet):
+            plan = {"plan": e.plan, "due_date": e.due_date, "progress": [],
+                    "steps": [{"due_date": step["due_date"], "description": step["description"], "done": False}
+                              for step in e.steps or []]}
+        elif isinstance(e, Petition.ProgressRecorded) and plan is not None:
+            done = e.completed_step is not None and 0 <= e.completed_step < len(plan["steps"])
+            step = plan["steps"][e.completed_step] if done else None
+            if step is not None:
+                step["done"] = True
+            plan["progress"].append({"on": local(e.at).date(), "note": e.note,
+                                     "step": step["description"] if step else None})
+        elif isinstance(e, Petition.DeadlineExtended) and plan is not None:
+            plan["due_date"] = e.due_date
+        elif isinstance(e, Petition.FollowedUp) and e.satisfaction == "dissatisfied":
+            plan = None
+    return plan

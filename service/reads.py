@@ -274,13 +274,16 @@ class PublicBoard(_Reads):
         self._with_entries(items, "reference")
         return Page(items, page, per_page, total, self.projections.lowest_position())
 
-    def resolutions(self, code: str | None, *, page: int = 1, per_page: int = 20, in_notice: bool = False) -> Page:
-        """Disclosed resolutions: text, tally, date, days left of the notice period, objections."""
+    def resolutions(
+        self, code: str | None, *, page: int = 1, per_page: int = 20, in_notice: bool = False, archived: bool = False,
+    ) -> Page:
+        """Disclosed resolutions: text, tally, date, days left of the notice period, objections; ``in_notice``
+        only those still in their notice period, ``archived`` only those whose notice period has ended."""
         self.check_page(page, per_page)
         today = self.today()
         rows, total = queries.disclosed_resolutions(
             self.engine, community_id=self.community_id(code), page=page, per_page=per_page,
-            in_notice_on=today if in_notice else None,
+            in_notice_on=today if in_notice else None, ended_before=today if archived else None,
         )
         items = [{
             "matter_id": r["id"], "title": r["title"], "text": r["resolution_text"], "stage": r["stage"],
