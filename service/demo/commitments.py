@@ -29,14 +29,18 @@ SUGGESTIONS = ["希望增加路灯", "小区东门晚上太暗", "建议设置�
 
 
 def load_demo_commitments(demo: Services, rng: random.Random, start: datetime, end: datetime) -> dict[str, int]:
-    """Commitments for this year and two questionnaires per community, on the demo's clock."""
+    """Last year's commitments (concluded) and reviews, this year's commitments from January on (made,
+    approved, kept month by month; reported, evaluated and concluded once the year's end has come), two
+    questionnaires per community; the same whatever day the demo is loaded."""
     clock = demo.clock
     assert isinstance(clock, ManualClock)
     counts = {"commitments": 0, "evaluations": 0, "questionnaires": 0, "answers": 0, "reviews": 0}
     for community in demo.communities.list():
-        _commitments(demo, clock, rng, community, start, end, counts)
-        _questionnaires(demo, clock, rng, community, start, end, counts)
+        _commitments(demo, clock, rng, community, end.year - 1, end, counts)
         _last_years_reviews(demo, clock, rng, community, end, counts)
+        _commitments(demo, clock, rng, community, end.year, end, counts)
+        _questionnaires(demo, clock, rng, community, start, end, counts)
+    clock.set(end)
     return counts
 
 
@@ -68,47 +72,70 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour, 0), CHINA)
 
 
-def _commitments(demo: Services, clock: ManualClock, rng: random.Random, community: dict[str, Any],
-                 start: datetime, end: datetime, counts: dict[str, int]) -> None:
-    year = end.year
+def _commitments(demo: Services, clock: ManualClock, rng: random.Random, community: dict[str, Any], year: int,
+                 end: datetime, counts: dict[str, int]) -> None:
+    """A year of commitments, made and approved in January; each later step is taken only if its day
+    has come by ``end`` (a past year ends with every commitment concluded)."""
     points = {p["id"]: p["name"] for p in community["contact_points"]}
     members = [m for m in community["members"] if m["contact_point_id"]]
-    report_day = max(date(year, 11, 2), start.date())
+    past = year < end.year
     for index, member in enumerate(members):
         point = points[member["contact_point_id"]]
         for slot in range(1 if index % 3 else 2):
-            text, visible = PROMISES[(index + slot) % len(PROMISES)]
-            clock.set(_at(start.date() + timedelta(days=rng.randint(0, 5))))
+            text, visible = PROMISES[(index + slot + year) % len(PROMISES)]
+            made_on = _at(date(year, 1, 2) + timedelta(days=rng.randint(0, 8)))
+            if made_on >= end:
+                continue  # the year has only just begun
+            clock.set(made_on)
             made = demo.commitments.make(year=year, text=text.format(point=point), member_id=member["id"],
                                          visible_result=visible.format(point=point), actor="demo",
                                          target_date=date(year, 12, rng.randint(10, 28)))
             counts["commitments"] += 1
-            clock.advance(days=rng.randint(2, 6))
-            if index % 7 == 6:
+            if not _step(clock, end, days=rng.randint(3, 8)):
+                continue
+            if not past and index % 7 in (5, 6) and slot == 0:
                 demo.commitments.return_for_revision(made["id"], reason="目标请写得更具体、可检验", actor="demo")
-                continue  # still with the member
+                if index % 7 == 6 or not _step(clock, end, days=rng.randint(5, 10)):
+                    continue  # still with the member
+                demo.commitments.revise(made["id"], text=text.format(point=point) + "（每季度公示进度）",
+                                        visible_result=visible.format(point=point), actor="demo",
+                                        target_date=date(year, 12, 20))
+                continue  # revised, waiting for the secretary again
             demo.commitments.approve(made["id"], actor="demo")
             percent = 0
-            while clock.now().date() + timedelta(days=30) < min(report_day, end.date()) and percent < 100:
-                clock.advance(days=rng.randint(20, 35))
-                percent = min(100, percent + rng.randint(15, 35))
+            while percent < 100 and _step(clock, end, days=rng.randint(25, 35), before=date(year, 11, 1)):
+                percent = min(100, percent + rng.randint(8, 16))
                 demo.commitments.record_progress(made["id"], note=f"完成约{percent}%", percent=percent, actor="demo")
-            if end.date() < report_day or index % 4 == 3:
+            if (index % 4 == 3 and not past) or not _step(clock, end, on=date(year, 11, 2 + rng.randint(0, 12))):
                 continue  # not yet reported
-            clock.set(_at(report_day + timedelta(days=rng.randint(0, 5))))
             demo.commitments.report(made["id"], report=f"{visible.format(point=point)}，完成情况已在公开栏公示",
                                     actor="demo")
             for _ in range(rng.randint(3, 8)):
+                if not _step(clock, end, hours=rng.randint(2, 30)):
+                    break
                 demo.commitments.record_evaluation(
                     made["id"], satisfaction=rng.choices(["satisfied", "basically_satisfied", "dissatisfied"],
                                                          [6, 3, 1])[0],
                     comment="", source=rng.choice(["meeting", "paper_form"]), actor="demo")
                 counts["evaluations"] += 1
-            if index % 2 == 0:
-                outcome = "fulfilled" if percent >= 100 else "partly_fulfilled"
+            if (past or index % 2 == 0) and _step(clock, end, on=date(year, 11, 20 + rng.randint(0, 8))):
+                outcome = "fulfilled" if percent >= 90 else "partly_fulfilled"
                 demo.commitments.conclude(made["id"], outcome=outcome, actor="demo",
                                           reason="居民评议和现场核实一致" if outcome == "fulfilled" else
                                           "部分完成，剩余部分列入明年承诺")
+
+
+def _step(clock: ManualClock, end: datetime, *, days: int = 0, hours: int = 0, on: date | None = None,
+          before: date | None = None) -> bool:
+    """Moves the demo's clock to the next step's moment if that moment has come by ``end`` (and is
+    before ``before``); answers whether it moved."""
+    moment = _at(on) if on is not None else clock.now() + timedelta(days=days, hours=hours)
+    if moment < clock.now():
+        moment = clock.now() + timedelta(hours=1)
+    if moment >= end or (before is not None and moment.date() >= before):
+        return False
+    clock.set(moment)
+    return True
 
 
 def _questionnaires(demo: Services, clock: ManualClock, rng: random.Random, community: dict[str, Any],
@@ -121,7 +148,7 @@ def _questionnaires(demo: Services, clock: ManualClock, rng: random.Random, comm
         clock.set(_at(opens, 9))
         drafted = demo.questionnaires.draft(
             community=community["code"], contact_point_id=None if kind == "fed_back" else points[0],
-            title=f"{end.year}年居民满意度调查" if kind == "fed_back" else "网格服务意见征集",
+            title=f"{opens.year}年居民满意度调查" if kind == "fed_back" else "网格服务意见征集",
             questions=QUESTIONS, anonymous=True, opens_on=opens, closes_on=opens + timedelta(days=20), actor="demo")
         counts["questionnaires"] += 1
         demo.questionnaires.open(drafted["id"], actor="demo")

@@ -74,7 +74,7 @@ def load_demo_visits(demo: Any, clock: ManualClock, staff: dict[str, list[dict[s
                      fake: Faker, start: datetime, end: datetime) -> dict[str, int]:
     """A year of contact-point work, month by month, ending at ``end``."""
     report = {"visits": 0, "households": 0, "pairings": 0, "supervision_items": 0, "made_up": 0, "excused": 0,
-              "reception_days": 0}
+              "reception_days": 0, "reception_petitions": 0}
     members = [m for ms in staff.values() for m in ms]
     clock.set(start + timedelta(hours=1))
     pairings: dict[str, list[Any]] = {}
@@ -210,8 +210,37 @@ def _reception_day(demo: Any, clock: ManualClock, staff: dict[str, list[dict[str
             continue
         clock.set(moment)
         secretary = Principal(f"{code}.secretary", "书记", ("committee_secretary",), code)
-        demo.reception_days.seen_by(secretary).schedule(
+        receiving = rng.sample(members, 2)
+        day = demo.reception_days.seen_by(secretary).schedule(
             community=code, held_on=held, starts_at="09:00", ends_at="11:30", place="党群服务中心一楼接待室",
-            members=[m["id"] for m in rng.sample(members, 2)], topic=rng.choice(["物业服务", "民生政策", "环境整治", ""]),
+            members=[m["id"] for m in receiving], topic=rng.choice(["物业服务", "民生政策", "环境整治", ""]),
             actor=secretary.username)
         report["reception_days"] += 1
+        for minutes in sorted(rng.sample(range(10, 140, 10), rng.randint(0, 2))):
+            received_at = datetime.combine(held, time(9, 0), CHINA) + timedelta(minutes=minutes)
+            if received_at >= end:
+                break
+            clock.set(received_at)
+            _received_at_reception(demo, rng, rng.choice(receiving), day["id"], secretary)
+            report["reception_petitions"] += 1
+
+
+RECEIVED = [("sanitation", "楼道卫生", "楼道长期无人打扫，希望物业安排保洁"),
+            ("welfare", "养老服务咨询", "想了解社区居家养老服务的申请办法"),
+            ("property", "电动车充电", "小区缺少电动车充电桩，居民在楼道充电有隐患")]
+
+
+def _received_at_reception(demo: Any, rng: random.Random, member: dict[str, Any], day_id: Any,
+                           secretary: Principal) -> None:
+    """A resident comes to the reception day: the member on duty receives the petition (anonymous: no
+    personal data in the demo's reception-day petitions), the desk links it to the day, and it is
+    answered on the spot or given a deadline."""
+    category, summary, details = rng.choice(RECEIVED)
+    desk = demo.petitions
+    outcome, _ = desk.receive(contact_point_id=member["contact_point_id"], category=category, channel="desk",
+                              summary=summary, details=details, petitioner=None, received_by=member["id"],
+                              actor=member["id"])
+    reference = outcome.petition["reference"]
+    demo.reception_days.seen_by(secretary).link_petition(day_id, reference=reference, actor=secretary.username)
+    if rng.random() < 0.6:
+        desk.resolve_on_spot(reference, action="接待日现场答复，居民认可", actor=member["id"])
