@@ -9,12 +9,14 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, send_from_directory, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from api import visit_schemas as vs
 from api.context import services
 from api.pages import load_form, run_step, signed_in
+from api.pages.labels import label
 from api.pages.messages import for_people
 from service import errors
 from service.vocabulary import CATEGORIES, PAIRING_KINDS, PAIRING_OUTCOMES, VISIT_FORMS
@@ -232,4 +234,15 @@ def member_cards(code: str):  # type: ignore[no-untyped-def]
         board = services().member_board.cards(code)
     except errors.NotFoundError:
         abort(404)
-    return render_template("visits/cards.html", board=board)
+    commitments: dict[str, list[dict[str, Any]]] = {}
+    for commitment in services().commitments.public(code, services().clock.now().year):  # 亮诺: approved ones only
+        commitments.setdefault(commitment["member_id"], []).append(commitment)
+    return render_template("visits/cards.html", board=board, commitments=commitments, bilingual=_bilingual)
+
+
+def _bilingual(key: str) -> tuple[str, str]:
+    """A vocabulary label in Chinese and in English (the public board shows both)."""
+    with force_locale("zh"):
+        chinese = label(key)
+    with force_locale("en"):
+        return chinese, label(key)

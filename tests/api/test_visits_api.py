@@ -197,3 +197,16 @@ class TestPages:
         services.projections.catch_up()
         assert app.test_client().get("/board/jinhua/members").status_code == 200
         assert app.test_client().get("/board/nowhere/members").status_code == 404
+
+    def test_member_cards_show_the_approved_commitments_with_their_status(self, app, services, community, users):
+        from datetime import date
+        shown = services.commitments.make(year=2026, text="为第二网格加装楼道声控灯", visible_result="每层楼道都有灯",
+                                          target_date=date(2026, 12, 20), member_id=community["handler"], actor="t")
+        services.commitments.approve(shown["id"], actor="t")
+        services.commitments.record_progress(shown["id"], note="完成一半", percent=50, actor="t")
+        services.commitments.make(year=2026, text="尚未审核的承诺", visible_result="结果", target_date=date(2026, 12, 20),
+                                  member_id=community["desk"], actor="t")
+        services.projections.catch_up()
+        page = app.test_client().get("/board/jinhua/members").get_data(as_text=True)
+        assert "为第二网格加装楼道声控灯" in page and "50%" in page
+        assert "Approved (shown)" in page and "尚未审核的承诺" not in page  # 亮诺: approved ones only
