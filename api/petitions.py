@@ -71,6 +71,17 @@ _command("erase-personal-data", schemas.ErasePersonalDataSchema,
          "erase_personal_data")
 
 
+@blp.route("/erase-person", methods=["POST"])
+@blp.arguments(schemas.ErasePersonSchema)
+@blp.response(200, schemas.PersonErasureSchema)
+@blp.alt_response(422, schema=schemas.ProblemSchema,
+                  description="invalid input, or no petition you may see has this petitioner")
+def erase_person(data: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """Erase a petitioner's personal data in every petition of theirs (in your community), found by phone
+    or full name, on a lawful request (who asked and why are recorded)"""
+    return api_user().petitions.erase_person(**data)
+
+
 @blp.route("/<reference>/merge", methods=["POST"])
 @blp.arguments(schemas.MergeSchema)
 @_document_errors

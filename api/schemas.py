@@ -104,6 +104,29 @@ class ErasePersonalDataSchema(Schema):
     reason = required_text(2000, metadata={"description": "why: the legal ground"})
 
 
+class ErasePersonSchema(Schema):
+    phone = fields.String(load_default=None, validate=validate.Length(max=40), metadata={
+        "description": "the petitioner's phone (either this or name)"})
+    name = fields.String(load_default=None, validate=validate.Length(max=50), metadata={
+        "description": "the petitioner's full name (either this or phone)"})
+    requested_by = required_text(200, metadata={"description": "who lawfully asked for the erasure"})
+    reason = required_text(2000, metadata={"description": "why: the legal ground"})
+
+
+class ErasedPetitionSchema(Schema):
+    reference = fields.String()
+    position = fields.Integer()
+
+
+class PersonErasureSchema(Schema):
+    petitions = fields.List(fields.Nested(ErasedPetitionSchema), metadata={
+        "description": "the petitions whose petitioner's personal data was erased"})
+    position = fields.Integer()
+    key_store_cleared = fields.Boolean(metadata={
+        "description": "whether the key store also cleared what it keeps of the deleted keys (SQLite WAL, "
+                       "PostgreSQL dead rows); if not, the next write to it or the next start does"})
+
+
 class ReissueTrackingCodeSchema(Schema):
     reason = required_text(2000, metadata={"description": "why a new code is issued (e.g. the receipt was lost)"})
 

@@ -22,6 +22,7 @@ from domain.petition import Petition, petition_id
 from domain.request import IdempotentRequest
 from service import errors
 from service.clock import Clock
+from service.community_cache import communities_of
 from service.numbering import PATIENCE as NUMBERING_PATIENCE, numbering_of
 from service.store.eventstore import EventLog, check_version, history_entry, translate_domain_error
 from service.permissions import PermissionDeniedError, UseCase
@@ -77,12 +78,13 @@ class PetitionDesk(Idempotent, UseCase):
         "explain": "petition.triage",
         "record_progress": "petition.handle", "extend_deadline": "petition.handle", "resolve": "petition.handle",
         "follow_up": "petition.follow_up", "withdraw": "petition.withdraw", "merge": "petition.merge",
-        "erase_personal_data": "petition.erase_personal_data", "reissue_tracking_code": "petition.receive",
+        "erase_personal_data": "petition.erase_personal_data", "erase_person": "petition.erase_personal_data",
+        "reissue_tracking_code": "petition.receive",
         "count_due_date": "petition.read",
     }
     COMMANDS = {
         "receive", "resolve_on_spot", "set_deadline", "escalate", "explain", "record_progress", "extend_deadline",
-        "resolve", "follow_up", "withdraw", "merge", "erase_personal_data", "reissue_tracking_code",
+        "resolve", "follow_up", "withdraw", "merge", "erase_personal_data", "erase_person", "reissue_tracking_code",
     }
     # the calendar deadlines are counted on (wired to the years an administrator entered)
     working_calendar: Callable[[], WorkingCalendar] = staticmethod(library_calendar)
@@ -141,7 +143,8 @@ class PetitionDesk(Idempotent, UseCase):
             if earlier is not None:
                 return earlier
         petitioner = _clean_petitioner(petitioner)
-        community = self._community_of(contact_point_id, "contact_point_id")
+        community = self._community_of(contact_point_id, "contact_point_id",
+                                       passes=lambda c: contact_point_id in c.contact_points and received_by in c.members)
         if contact_point_id not in community.contact_points or not self.principal.sees(community.code):
             raise errors.InvalidInputError({"contact_point_id": ["no such contact point"]})
         if not received_by:
@@ -326,6 +329,39 @@ class PetitionDesk(Idempotent, UseCase):
     ) -> Outcome:
         """Erases the petitioner's personal data on a lawful request: the request is recorded, then the
         petitioner's key is deleted, so the data is unreadable in every event and read model."""
+        return self._erase(reference, requested_by=requested_by, reason=reason, actor=actor,
+                           expected_version=expected_version)[0]
+
+    def erase_person(
+        self, *, requested_by: str, reason: str, actor: str, phone: str | None = None, name: str | None = None,
+    ) -> dict[str, Any]:
+        """On a lawful request naming a person by phone or full name: erases the petitioner's personal
+        data in every petition of theirs that the user may see (found through the blind index, so
+        written differently — full-width digits, spaces, +86 — it is the same person). Answers the
+        petitions erased, and whether the key store cleared what it keeps of the deleted keys."""
+        if bool(phone) == bool(name):
+            field = "name" if name else "phone"
+            raise errors.InvalidInputError({field: ["give either the petitioner's phone or their full name"]})
+        kind, value = ("phone", phone) if phone else ("name", name)
+        found = []
+        for subject in self.log.keys.subjects_for(kind, value or ""):
+            try:
+                petition = self.log.repository.get(UUID(subject))
+            except (AggregateNotFoundError, ValueError):
+                continue  # a resident's record or a household, not a petition
+            if isinstance(petition, Petition) and self.principal.sees(community_code_of(petition.contact_point_id)):
+                found.append(petition)
+        if not found:
+            raise errors.InvalidInputError({kind: ["no petition you may see has a petitioner with this " + kind]})
+        erased, cleared = [], True
+        for petition in sorted(found, key=lambda p: p.reference):
+            outcome, done = self._erase(petition.reference, requested_by=requested_by, reason=reason, actor=actor)
+            erased.append({"reference": petition.reference, "position": outcome.position})
+            cleared = cleared and done
+        return {"petitions": erased, "position": max(e["position"] for e in erased), "key_store_cleared": cleared}
+
+    def _erase(self, reference: str, *, requested_by: str, reason: str, actor: str,
+               expected_version: int | None = None) -> tuple[Outcome, bool]:
         petition = self._load(reference)
         if petition.personal_data_erased:
             self.log.keys.erase(str(petition.id))  # completes an erasure interrupted before its key was deleted
@@ -333,8 +369,7 @@ class PetitionDesk(Idempotent, UseCase):
             reference, expected_version,
             lambda p, now: p.erase_personal_data(requested_by=requested_by, reason=reason, actor=actor, at=now),
         )
-        self.log.keys.erase(str(petition.id))
-        return outcome
+        return outcome, self.log.keys.erase(str(petition.id))
 
     def reissue_tracking_code(
         self, reference: str, *, reason: str, actor: str, expected_version: int | None = None,
@@ -414,14 +449,15 @@ class PetitionDesk(Idempotent, UseCase):
                 "petition.handle", self.principal.username,
                 f"{self.principal.username} is not the member responsible for petition {petition.reference}")
 
-    def _community_of(self, local_id: str, field: str) -> Any:
+    def _community_of(self, local_id: str, field: str, passes: Callable[[Any], bool] = lambda _: True) -> Any:
+        """The community, as read a few seconds ago if that copy ``passes`` the caller's checks (service.community_cache)."""
         try:
-            return self.log.repository.get(community_id(community_code_of(local_id)))
+            return communities_of(self.log).get(community_id(community_code_of(local_id)), passes)
         except AggregateNotFoundError:
             raise errors.InvalidInputError({field: ["no such contact point"]}) from None
 
     def _check_member(self, petition: Petition, member_id: str, field: str) -> None:
-        community = self.log.repository.get(petition.community_id)
+        community = communities_of(self.log).get(petition.community_id, lambda c: member_id in c.members)
         if member_id not in community.members:
             raise errors.InvalidInputError({field: ["is not a member of this community"]})
 
