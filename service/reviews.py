@@ -86,6 +86,16 @@ class Reviews(AggregateSteps):
                 for r in sorted(found, key=lambda r: r.member_id)
                 if r.community_id == community_id(code) and r.year == year and r.stage == "rated"]
 
+    def public_one(self, review: UUID) -> dict[str, Any]:
+        """One reported review, for residents' evaluation page (its QR code's target): the member's
+        public name, the year, their report and whether it is open for evaluation; nothing else."""
+        found = self._load(review, anyone=True)
+        if found.stage == "gathered":
+            raise errors.NotFoundError(f"review {review} not found")
+        members = self.log.repository.get(found.community_id).members
+        return {"id": found.id, "member": members.get(found.member_id, {}).get("name", ""), "year": found.year,
+                "report": found.report, "stage": found.stage, "open": "evaluate" in found.allowed_steps}
+
     # ---- the secretary's steps ----
 
     @idempotent(lambda self, review: self._view(review))

@@ -242,7 +242,7 @@ def questionnaire_step(questionnaire_id: UUID, step: str):  # type: ignore[no-un
 # ---- year-end reviews (述职评议) ----
 
 REVIEW_STEPS: dict[str, type] = {"report": cs.ReviewReportSchema, "record_evaluation": cs.ReviewEvaluationSchema,
-                                 "rate": cs.RateSchema}
+                                 "issue_evaluation_codes": cs.CodeCountSchema, "rate": cs.RateSchema}
 
 
 @bp.get("/reviews")
@@ -252,20 +252,20 @@ def reviews():  # type: ignore[no-untyped-def]
 
 
 def _reviews_page(field_errors: dict[str, list[str]], failed: str | None, failed_id: str | None,
-                  status: int = 200):  # type: ignore[no-untyped-def]
+                  status: int = 200, codes: list[str] | None = None):  # type: ignore[no-untyped-def]
     year = _year()
     data = g.user.reports.year_end(year=year)
     principal = g.user.principal
     for m in data["members"]:
         review = m["review"]
         allowed = review["allowed_steps"] if review else []
-        m["steps"] = [s for s in ("report", "record_evaluation", "rate")
+        m["steps"] = [s for s in ("report", "record_evaluation", "issue_evaluation_codes", "rate")
                       if (s if s != "record_evaluation" else "evaluate") in allowed and g.user.may("reviews", s)
                       and (s != "report" or m["member_id"] == principal.member_id)]
         m["may_gather"] = g.user.may("reviews", "gather") and (review is None or "gather" in allowed)
     return render_template("work/reviews.html", data=data, year=year, errors=field_errors, failed=failed,
                            failed_id=failed_id, form=request.form, ratings=cs.RATINGS,
-                           sources=cs.STAFF_EVALUATION_SOURCES), status
+                           sources=cs.STAFF_EVALUATION_SOURCES, codes=codes), status
 
 
 @bp.post("/reviews/gather")
@@ -292,15 +292,21 @@ def review_step(review_id: UUID, step: str):  # type: ignore[no-untyped-def]
     if loaded is not None:
         version = request.form.get("version", type=int)
 
+        codes: list[str] = []
+
         def command() -> None:
             method = getattr(g.user.reviews, step)
             if step == "record_evaluation":
                 method(review_id, idempotency_key=form_key(), **loaded)
+            elif step == "issue_evaluation_codes":
+                codes.extend(method(review_id, **loaded))
             else:
                 method(review_id, expected_version=version, **loaded)
 
         field_errors = run_step(command)
         if not field_errors:
+            if codes:  # shown once: printed from this page, never stored readable
+                return _reviews_page({}, None, str(review_id), 201, codes=codes)
             flash(_("Saved."), "success")
             return redirect(url_for("work.reviews", year=request.form.get("year") or None))
     return _reviews_page(field_errors, step, str(review_id), 422)

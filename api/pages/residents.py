@@ -1,5 +1,5 @@
-"""Residents answer for themselves (no sign-in): a questionnaire's page and a commitment's evaluation
-page, each the target of a QR code on a paper notice; a one-time code handed out at the contact
+"""Residents answer for themselves (no sign-in): a questionnaire's page, a commitment's and a year-end
+review's evaluation page, each the target of a QR code on a paper notice; a one-time code handed out at the contact
 point makes one answer per resident without collecting names."""
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def questionnaire_notice(questionnaire_id: UUID):  # type: ignore[no-untyped-def
     """A printable notice for the board: the questionnaire's title, period and a QR code of its page."""
     questionnaire = services().questionnaires.public_form(questionnaire_id)
     address = public_url("residents.answer_questionnaire", questionnaire_id=questionnaire_id)
-    return render_template("residents/notice.html", title=questionnaire["title"], q=questionnaire, address=address,
+    return render_template("residents/notice.html", kind="questionnaire", title=questionnaire["title"],
+                           q=questionnaire, address=address,
                            qr=_qr(address))
 
 
@@ -73,6 +74,50 @@ def evaluate_commitment(commitment_id: UUID):  # type: ignore[no-untyped-def]
             return render_template("residents/thanks.html", number=None, title=commitment["text"])
     return render_template("residents/evaluation.html", c=commitment, form=form, problems=problems), \
         (422 if problems else 200)
+
+
+@bp.get("/commitments/<uuid:commitment_id>/notice")
+def commitment_notice(commitment_id: UUID):  # type: ignore[no-untyped-def]
+    """A printable notice for the board: the commitment and a QR code of its evaluation page."""
+    commitment = services().commitments.public_one(commitment_id)
+    address = public_url("residents.evaluate_commitment", commitment_id=commitment_id)
+    return render_template("residents/notice.html", kind="commitment",
+                           title=f"{commitment['member']}：{commitment['text']}", address=address, qr=_qr(address))
+
+
+@bp.route("/reviews/<uuid:review_id>/evaluation", methods=["GET", "POST"])
+def evaluate_review(review_id: UUID):  # type: ignore[no-untyped-def]
+    """评议: a resident evaluates a member's year-end report with a one-time code (a repeat counts once)."""
+    review = services().reviews.public_one(review_id)
+    form = request.form
+    problems: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services().reviews.evaluate_as_resident(review_id, code=form.get("code", ""),
+                                                    satisfaction=form.get("satisfaction", ""),
+                                                    client=request.remote_addr or "")
+        except errors.InvalidInputError as error:
+            problems = error.fields
+        except errors.IllegalStepError as error:
+            problems = {"_": [error.message]}
+        except errors.TooManyAttemptsError as error:
+            return render_template("residents/review_evaluation.html", r=review, form=form,
+                                   problems={"code": ["too_many"]}, retry_after=error.retry_after), 429, \
+                {"Retry-After": str(error.retry_after)}
+        else:
+            return render_template("residents/thanks.html", number=None,
+                                   title=f"{review['member']} · {review['year']}")
+    return render_template("residents/review_evaluation.html", r=review, form=form, problems=problems), \
+        (422 if problems else 200)
+
+
+@bp.get("/reviews/<uuid:review_id>/notice")
+def review_notice(review_id: UUID):  # type: ignore[no-untyped-def]
+    """A printable notice for the board: the member's year-end review and a QR code of its evaluation page."""
+    review = services().reviews.public_one(review_id)
+    address = public_url("residents.evaluate_review", review_id=review_id)
+    return render_template("residents/notice.html", kind="review", title=f"{review['member']} · {review['year']}",
+                           address=address, qr=_qr(address))
 
 
 def _answers(questionnaire: dict[str, Any], form: Any) -> dict[str, Any]:

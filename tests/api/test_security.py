@@ -164,6 +164,26 @@ class TestPublicAddresses:
         assert notice.status_code == 200 and "evil.example" not in text and address in text
         assert qr_contents == [address]
 
+    def test_the_evaluation_notices_and_their_qr_codes_lead_to_the_public_base_url(
+            self, services, clock, community, public_app, qr_contents):
+        from datetime import date
+
+        made = services.commitments.make(year=2026, text="为第二网格加装楼道声控灯", visible_result="每层楼道都有灯",
+                                         target_date=date(2026, 12, 20), member_id=community["handler"], actor="t")
+        services.commitments.approve(made["id"], actor="t")
+        clock.advance(days=60)
+        services.projections.catch_up()
+        review = services.reviews.gather(member_id=community["handler"], year=2026, actor="t")
+        services.reviews.report(review["id"], report="全年联系群众", actor="t")
+        client = public_app.test_client()
+        for notice, target in ((f"/board/commitments/{made['id']}/notice", f"/board/commitments/{made['id']}/evaluation"),
+                               (f"/board/reviews/{review['id']}/notice", f"/board/reviews/{review['id']}/evaluation")):
+            shown = client.get(notice, base_url="http://evil.example")
+            text = shown.get_data(as_text=True)
+            address = f"https://petitions.example.org{target}"
+            assert shown.status_code == 200 and "evil.example" not in text and address in text
+            assert qr_contents[-1] == address
+
 
 class TestMetrics:
     def test_metrics_need_the_token(self, client, anonymous_client):
