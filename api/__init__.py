@@ -10,7 +10,7 @@ from flask import Flask, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 from swagger_ui_bundle import swagger_ui_path
 
-from api import board, commitments, committee, communities, petitions, reads, reports, transparency, visits
+from api import board, calendars, commitments, committee, communities, petitions, reads, reports, transparency, visits
 from api.errors import PetitionsApi, register_error_handlers
 from api.operations import init_operations
 from api.pages import csrf, init_pages
@@ -68,7 +68,7 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
 
     api = PetitionsApi(app)
     for blueprint in (petitions.blp, petitions.supervision, communities.blp, committee.blp, commitments.commitments,
-                      commitments.questionnaires, commitments.reviews, commitments.public, reports.blp):
+                      commitments.questionnaires, commitments.reviews, commitments.public, reports.blp, calendars.blp):
         api.register_blueprint(blueprint)
     for blueprint in (board.blp, transparency.blp, reads.desk, reads.agenda, reads.ledger, visits.blp, visits.public):
         api.register_blueprint(blueprint)

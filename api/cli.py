@@ -257,6 +257,36 @@ def scrub(settings: Settings) -> None:
 
 
 @main.group()
+def calendar() -> None:
+    """Official holidays and make-up working days by year (the State Council's yearly arrangement)."""
+
+
+@calendar.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", type=int, default=None, help="the year (default: the year of the file's first date)")
+@click.option("--by", "username", default=None,
+              help="the administrator's user name recorded as entering it (default: the system)")
+@click.pass_obj
+def calendar_import(settings: Settings, file: Path, year: int | None, username: str | None) -> None:
+    """Enter a year's official calendar from FILE: one day a line, `2027-01-01 holiday 元旦` or
+    `2027-02-07 workday`; importing a year again replaces its list (the earlier one stays in the log)."""
+    services = bootstrap(settings)
+    try:
+        principal = SYSTEM
+        if username:
+            principal = services.accounts.principal_named(username)
+            if principal is None or not principal.can("calendar.manage"):
+                raise click.ClickException(f"{username} is not an active administrator's user name")
+        entered = services.as_user(principal).calendars.enter(year, lines=file.read_text(encoding="utf-8-sig"))
+        click.echo(f"{entered['year']}: {entered['holidays']} holiday(s) and {entered['workdays']} make-up working "
+                   f"day(s) entered by {entered['entered_by']} (version {entered['version']})")
+    except errors.InvalidInputError as error:
+        raise click.ClickException("; ".join(f"{k}: {', '.join(v)}" for k, v in error.fields.items())) from None
+    finally:
+        services.close()
+
+
+@main.group()
 def tokens() -> None:
     """Bearer tokens: list them (never their secrets) and revoke them."""
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api import schemas
+from api.calendar_schemas import DueDateAnswerSchema
 from api.context import api_user, expected_version, idempotency_key, services, with_etag
 
 blp = Blueprint(
@@ -117,9 +118,10 @@ def tick():  # type: ignore[no-untyped-def]
 
 @supervision.route("/working-days/due-date", methods=["GET"])
 @supervision.arguments(schemas.DueDateQuerySchema, location="query")
-@supervision.response(200, schemas.DueDateSchema)
+@supervision.response(200, DueDateAnswerSchema)
 def due_date(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     """The due date N working days after a start date (default today), on the mainland China calendar"""
     start = query["start"] or services().clock.now().date()
-    due = services().petitions.due_date(start, query["working_days"])
-    return {"start": start, "working_days": query["working_days"], "due_date": due}
+    due = services().petitions.count_due_date(start, query["working_days"])
+    return {"start": start, "working_days": query["working_days"], "due_date": due.due_date,
+            "provisional": due.provisional}

@@ -270,7 +270,10 @@ class CountedSpanSchema(Schema):
     skipped = fields.List(fields.Nested(SkippedDaySchema), metadata={"description": "weekends and holidays"})
     make_up_days = fields.List(fields.Nested(SkippedDaySchema), metadata={
         "description": "weekend days that were working days (调休) and counted"})
-    provisional = fields.Boolean(metadata={"description": "a year without a published holiday calendar yet"})
+    provisional = fields.Boolean(metadata={
+        "description": "reaches a year with no official calendar yet: counted as weekdays less the fixed-date "
+                       "holidays until an administrator enters that year"})
+    missing_years = fields.List(fields.Integer(), metadata={"description": "the years with no official calendar yet"})
 
 
 class ExtensionReasoningSchema(CountedSpanSchema):
@@ -332,6 +335,8 @@ class WorkItemSchema(Schema):
     received_at = fields.DateTime()
     due_date = fields.Date(allow_none=True)
     due_in_working_days = fields.Integer(allow_none=True, metadata={"description": "negative once past"})
+    due_date_provisional = fields.Boolean(metadata={
+        "description": "the due date reaches a year with no official calendar yet (counted provisionally)"})
     overdue = fields.Boolean(metadata={"description": "recorded overdue (督办)"})
     past_due = fields.Boolean(metadata={"description": "the due date has passed (recorded overdue or not yet)"})
     due_soon = fields.Boolean()

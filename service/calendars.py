@@ -35,12 +35,16 @@ class YearCalendars(Idempotent, UseCase):
         self._cache: dict[str, tuple[float, WorkingCalendar]] = {}  # shared by the copies each user works with
 
     @idempotent(lambda _, calendar: year_view(calendar))
-    def enter(self, year: int, *, lines: str, actor: str) -> dict[str, Any]:
+    def enter(self, year: int | None, *, lines: str, actor: str) -> dict[str, Any]:
         """Enters (or corrects) ``year``'s official holidays and make-up working days from lines such as
         ``2027-01-01 holiday 元旦`` and ``2027-02-07 workday``."""
         now = self.clock.now()
         try:
             days = parse_lines(lines)
+            if year is None:
+                if not days:
+                    raise errors.InvalidInputError({"lines": ["enter at least one holiday"]})
+                year = int(days[0]["day"][:4])
             try:
                 calendar: YearCalendar = self.log.repository.get(year_calendar_id(year))
             except AggregateNotFoundError:
@@ -102,7 +106,7 @@ class YearCalendars(Idempotent, UseCase):
 
 
 def year_view(calendar: YearCalendar) -> dict[str, Any]:
-    return {"year": calendar.year, "days": [dict(d) for d in calendar.days],
+    return {"year": calendar.year, "days": [{**d, "day": date.fromisoformat(d["day"])} for d in calendar.days],
             "holidays": sum(1 for d in calendar.days if d["kind"] == "holiday"),
             "workdays": sum(1 for d in calendar.days if d["kind"] == "workday"),
             "entered_by": calendar.entered_by, "entered_at": calendar.entered_at, "version": calendar.version}

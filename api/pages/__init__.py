@@ -28,7 +28,7 @@ def select_locale() -> str:
 
 
 def init_pages(app: Flask, api: Any = None) -> None:
-    from api.pages import admin, committee, desk, leadership, member_work, public, residents, signin, visits
+    from api.pages import admin, calendar, committee, desk, leadership, member_work, public, residents, signin, visits
 
     Babel(app, locale_selector=select_locale, default_locale="zh", default_translation_directories="translations")
     csrf.init_app(app)
@@ -38,7 +38,7 @@ def init_pages(app: Flask, api: Any = None) -> None:
     app.jinja_env.globals["form_key"] = lambda: uuid.uuid4().hex  # every form that changes something: sent once
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     for blueprint in (signin.bp, desk.bp, admin.bp, leadership.bp, committee.bp, public.bp, residents.bp, visits.bp,
-                      visits.public, member_work.bp):
+                      visits.public, member_work.bp, calendar.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

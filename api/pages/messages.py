@@ -38,6 +38,7 @@ FIELD_LABELS: dict[str, Any] = {
     "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "role": _l("Role"), "area": _l("Area"),
     "quorum": _l("Quorum"), "majority": _l("Majority"), "Idempotency-Key": _l("This form"),
     "q": _l("Search"), "_": _l("This form"), "_body": _l("This form"),
+    "lines": _l("Holidays and make-up working days"),
     "visible_result": _l("Visible result"), "target_date": _l("Target date"), "report": _l("Report"),
     "count": _l("How many"), "year": _l("Year"), "month": _l("Month"),
 }
@@ -184,6 +185,24 @@ RULES: list[Rule] = [
     _rule(r"is too easy to guess.*",
           lambda v: _("Too easy to guess: use three or four uncommon words, or a longer password.")),
     _rule(r"the solicitation is open until (?P<d>\S+); closing it early needs a reason",
+    # a year's official calendar (domain/calendar.py): each message names the line
+    _rule(r"line (?P<n>\d+): write a date and holiday or workday, such as 2027-01-01 holiday",
+          lambda v: _("Line %(n)s: write a date and holiday or workday, such as 2027-01-01 holiday.", n=v["n"])),
+    _rule(r"line (?P<n>\d+): (?P<d>\S+) is not a date such as 2027-01-01",
+          lambda v: _("Line %(n)s: %(text)s is not a date; write it as 2027-01-01.", n=v["n"], text=v["d"])),
+    _rule(r"line (?P<n>\d+): (?P<k>\S+) is neither holiday nor workday",
+          lambda v: _("Line %(n)s: %(text)s is neither holiday nor workday.", n=v["n"], text=v["k"])),
+    _rule(r"line (?P<n>\d+): (?P<d>\S+) is not in (?P<y>\d+)",
+          lambda v: _("Line %(n)s: %(day)s is not in %(year)s.", n=v["n"], day=v["d"], year=v["y"])),
+    _rule(r"line (?P<n>\d+): (?P<d>\S+) is listed twice \(also line (?P<m>\d+)\)",
+          lambda v: _("Line %(n)s: %(day)s is listed twice (also line %(m)s).", n=v["n"], day=v["d"], m=v["m"])),
+    _rule(r"line (?P<n>\d+): (?P<d>\S+) is a weekday; a make-up working day falls on a weekend",
+          lambda v: _("Line %(n)s: %(day)s is a weekday already; a make-up working day falls on a weekend.",
+                      n=v["n"], day=v["d"])),
+    _rule(r"enter at least one holiday", lambda v: _("Enter at least one holiday.")),
+    _rule(r"is the list already entered for this year", lambda v: _("This is the list already entered for this year.")),
+    _rule(r"must be a year from (?P<a>\d+) to (?P<b>\d+)",
+          lambda v: _("Enter a year from %(a)s to %(b)s.", a=v["a"], b=v["b"])),
           lambda v: _("The solicitation is open until %(date)s; closing it early needs a reason.", date=v["d"])),
 ]
 
