@@ -178,13 +178,6 @@ RULES: list[Rule] = [
           lambda v: _("No objection was recorded against this disclosure; a return needs one.")),
     _rule(r"implementation may start only after the notice period ends on (?P<d>\S+)",
           lambda v: _("Implementation may start only after the notice period ends on %(date)s.", date=v["d"])),
-    # the password policy (service/passwords.py)
-    _rule(r"must be at least (?P<n>\d+) characters", lambda v: _("Enter at least %(n)s characters.", n=v["n"])),
-    _rule(r"is made from the user name: .*",
-          lambda v: _("Made from the user name: add words of your own, not only the name.")),
-    _rule(r"is too easy to guess.*",
-          lambda v: _("Too easy to guess: use three or four uncommon words, or a longer password.")),
-    _rule(r"the solicitation is open until (?P<d>\S+); closing it early needs a reason",
     # a year's official calendar (domain/calendar.py): each message names the line
     _rule(r"line (?P<n>\d+): write a date and holiday or workday, such as 2027-01-01 holiday",
           lambda v: _("Line %(n)s: write a date and holiday or workday, such as 2027-01-01 holiday.", n=v["n"])),
@@ -203,6 +196,13 @@ RULES: list[Rule] = [
     _rule(r"is the list already entered for this year", lambda v: _("This is the list already entered for this year.")),
     _rule(r"must be a year from (?P<a>\d+) to (?P<b>\d+)",
           lambda v: _("Enter a year from %(a)s to %(b)s.", a=v["a"], b=v["b"])),
+    # the password policy (service/passwords.py)
+    _rule(r"must be at least (?P<n>\d+) characters", lambda v: _("Enter at least %(n)s characters.", n=v["n"])),
+    _rule(r"is made from the user name: .*",
+          lambda v: _("Made from the user name: add words of your own, not only the name.")),
+    _rule(r"is too easy to guess.*",
+          lambda v: _("Too easy to guess: use three or four uncommon words, or a longer password.")),
+    _rule(r"the solicitation is open until (?P<d>\S+); closing it early needs a reason",
           lambda v: _("The solicitation is open until %(date)s; closing it early needs a reason.", date=v["d"])),
 ]
 
