@@ -21,11 +21,11 @@ def desk(client, community) -> Desk:
 class TestReceiving:
     def test_the_receipt_gives_a_reference_number_and_a_tracking_code(self, desk, client):
         receipt = desk.receive()
-        assert receipt["reference"] == "2026-000001"
+        assert receipt["reference"] == "jinhua-2026-000001"
         assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", receipt["tracking_code"])
         assert receipt["status"] == "received"
         assert receipt["allowed_steps"] == TRIAGE
-        assert desk.receive()["reference"] == "2026-000002"
+        assert desk.receive()["reference"] == "jinhua-2026-000002"
 
     def test_the_tracking_code_is_stored_only_as_a_hash(self, desk, client, services):
         receipt = desk.receive()
@@ -39,7 +39,7 @@ class TestReceiving:
 
     def test_the_location_and_etag_name_the_new_petition(self, client, community):
         response = client.post("/api/petitions", json=petition_fields(community), headers=ACTOR)
-        assert response.headers["Location"] == "/api/petitions/2026-000001"
+        assert response.headers["Location"] == "/api/petitions/jinhua-2026-000001"
         assert response.headers["ETag"] == '"1"'
 
     def test_invalid_input_names_each_bad_field(self, client, community):
@@ -90,7 +90,7 @@ class TestReceiving:
         assert response.status_code == 403
         assert response.json == {"error": "forbidden", "message": "zhao may not petition.receive"}
         with pytest.raises(errors.NotFoundError):
-            services.petitions.get("2026-000001")
+            services.petitions.get("jinhua-2026-000001")
 
     def test_an_unknown_petition_is_404(self, client):
         response = client.get("/api/petitions/2026-999999")
@@ -300,7 +300,7 @@ class TestIdempotentRetries:
         assert (first.status_code, again.status_code) == (201, 201)
         assert {k: v for k, v in again.json.items() if k != "position"} == {
             k: v for k, v in first.json.items() if k != "position"}
-        assert client.post("/api/petitions", json=petition_fields(community)).json["reference"] == "2026-000002"
+        assert client.post("/api/petitions", json=petition_fields(community)).json["reference"] == "jinhua-2026-000002"
 
     def test_the_same_key_for_another_request_is_refused(self, client, community):
         headers = {"Idempotency-Key": "desk-tablet-7f3a"}

@@ -95,13 +95,13 @@ def test_a_submission_saves_once_however_often_it_is_sent(page, server, live_ser
     page.focus("#details")
     for _ in range(3):  # pressed three times before the page changes
         page.keyboard.press("Control+Enter")
-    expect(page).to_have_url(re.compile(r"/desk/petitions/2026-000001$"))
+    expect(page).to_have_url(re.compile(r"/desk/petitions/jinhua-2026-000001$"))
     # the same form sent again, as a browser retrying it would: the first petition answers, nothing new is saved
     before = live_services.log.last_position()
     for _ in range(2):
         again = page.request.post(f"{server}/desk/new", form=form, max_redirects=0)
         assert again.status == 302
-        assert again.headers["location"].endswith("/desk/petitions/2026-000001")
+        assert again.headers["location"].endswith("/desk/petitions/jinhua-2026-000001")
     assert live_services.log.last_position() == before
 
     # a step's form too: a progress note sent twice is recorded once
@@ -114,7 +114,7 @@ def test_a_submission_saves_once_however_often_it_is_sent(page, server, live_ser
             for name in ("csrf_token", "idempotency_key", "version", "note")}
     page.click("#form-record_progress button")
     expect(page.locator(".flash.success").first).to_be_visible()
-    again = page.request.post(f"{server}/desk/petitions/2026-000001/record_progress", form=step, max_redirects=0)
+    again = page.request.post(f"{server}/desk/petitions/jinhua-2026-000001/record_progress", form=step, max_redirects=0)
     assert again.status == 302
     page.reload()
     expect(page.locator("#timeline li", has_text="已约谈物业")).to_have_count(1)
