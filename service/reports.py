@@ -15,7 +15,7 @@ from domain.community import Community, community_code_of, community_id
 from service import errors
 from service.store.eventstore import EventLog
 from service.permissions import UseCase
-from service.reads import FORMULA_STARTS
+from service.reads import keep_as_text
 
 # Debian's fonts-wqy-zenhei: TrueType outlines, which reportlab embeds (the Noto CJK fonts are CFF).
 FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -184,9 +184,7 @@ def workbook_cell(member: dict[str, Any], key: str) -> Any:
 
 def _append_text_safe(sheet: Any, values: list[Any]) -> None:
     sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-            cell.data_type = "s"  # text, as typed: never a formula
+    keep_as_text(sheet[sheet.max_row])
 
 
 # ---- PDF rendering (reportlab) ----

@@ -31,3 +31,22 @@ def test_csv_and_xlsx_cells_starting_like_a_formula_are_text(services, community
     found = [cell for row in book.active.iter_rows(min_row=2) for cell in row if cell.value == name]
     assert found and all(cell.data_type == "s" for cell in found)  # a string, not a formula
     assert not any(cell.data_type == "f" for row in book.active.iter_rows() for cell in row)
+
+
+@pytest.mark.parametrize("value", ["\t=1", "\r=1", "=1", "+1", "-1", "@A1"])
+def test_the_cell_escaping_itself_keeps_a_formula_start_as_text(value):
+    from openpyxl import Workbook
+
+    from service.reads import as_text_cell, keep_as_text
+
+    assert as_text_cell(value) == "'" + value  # CSV: a leading apostrophe
+    assert as_text_cell("张三") == "张三" and as_text_cell(12) == 12
+
+    sheet = Workbook().active
+    sheet.append([value, "张三", 12])
+    keep_as_text(sheet[1])  # XLSX: stored as text, as typed
+    out = io.BytesIO()
+    sheet.parent.save(out)
+    cells = next(openpyxl.load_workbook(io.BytesIO(out.getvalue())).active.iter_rows())
+    assert [c.data_type for c in cells] == ["s", "s", "n"]
+    assert cells[0].value == value.replace("\r", "\n")  # XML reads a CR back as a line feed: still text
