@@ -91,3 +91,26 @@ def empty(url: str) -> None:
     server, schema = _pg(url)
     subprocess.run(["psql", "-q", "-c", f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"', server],
                    check=True, capture_output=True)
+
+
+def relation_files(url: str) -> dict[str, bytes]:
+    """PostgreSQL: the files on disk of every table, index and TOAST table of the URL's schema, read by
+    the server after a CHECKPOINT (so dead rows and old index entries are there as the disk holds them,
+    which a pg_dump never shows). Needs a superuser (``pg_read_binary_file``); {} on SQLite."""
+    if url.startswith("sqlite:///"):
+        return {}
+    import psycopg
+
+    server, schema = _pg(url)
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute("CHECKPOINT")
+        rows = connection.execute(
+            "SELECT c.relname, pg_read_binary_file(pg_relation_filepath(r.oid)) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_class r ON r.oid IN (c.oid, c.reltoastrelid) "
+            "WHERE n.nspname = %s AND c.relkind IN ('r', 'i', 'm') AND pg_relation_filepath(r.oid) IS NOT NULL",
+            (schema,)).fetchall()
+    files: dict[str, bytes] = {}
+    for name, data in rows:
+        files[name] = files.get(name, b"") + bytes(data)
+    return files

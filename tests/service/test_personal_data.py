@@ -183,3 +183,37 @@ def test_keys_an_earlier_version_kept_beside_the_events_move_to_the_key_store(se
     finally:
         services.close()
         events.dispose()
+
+
+def test_a_busy_wal_at_an_erasure_is_truncated_by_the_next_write_and_the_erasure_says_so(services, community, settings):
+    import sqlite3
+    import time
+    from pathlib import Path
+
+    from domain.petition import petition_id
+    from service.store.personal_data import SCRUB_PENDING
+
+    if not settings.key_store_url.startswith("sqlite"):
+        pytest.skip("the WAL of a SQLite key store")
+    keys = services.log.keys
+    reference = receive(services, community)
+    key = keys.key(str(petition_id(reference)))
+    wal = Path(settings.key_store_url.removeprefix("sqlite:///") + "-wal")
+
+    reader = sqlite3.connect(settings.key_store_url.removeprefix("sqlite:///"))
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM personal_data_keys").fetchone()  # a reader in the middle of a transaction
+    try:
+        started = time.monotonic()
+        assert keys.erase(str(petition_id(reference))) is False  # bounded tries, then: not cleared, and said so
+        assert time.monotonic() - started < 3
+        assert keys.mark(SCRUB_PENDING) == "wal"
+        assert key in wal.read_bytes()  # the key is still in the -wal file
+    finally:
+        reader.rollback()
+        reader.close()
+
+    receive(services, community)  # the next write to the key store truncates it
+    assert keys.mark(SCRUB_PENDING) is None
+    assert key not in (wal.read_bytes() if wal.exists() else b"")
+    assert key not in Path(settings.key_store_url.removeprefix("sqlite:///")).read_bytes()
