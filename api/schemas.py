@@ -169,6 +169,8 @@ class PetitionSchema(Schema):
     received_by = fields.String()
     received_at = fields.DateTime()
     due_date = fields.Date(allow_none=True)
+    due_date_provisional = fields.Boolean(metadata={
+        "description": "the due date reaches a year with no official calendar yet (counted provisionally)"})
     responsible_member_id = fields.String(allow_none=True)
     plan = fields.String()
     steps = fields.List(fields.Nested(PlanStepViewSchema))

@@ -492,6 +492,8 @@ class PetitionDesk(Idempotent, UseCase):
         view = petition_view(petition)
         if not self._reveals(petition):
             view["petitioner"] = None
+        view["due_date_provisional"] = bool(petition.due_date and self.working_calendar().missing_years(
+            petition.received_at.date(), petition.due_date))
         return view
 
 
