@@ -71,6 +71,7 @@ class TestTheJsonApi:
         received = desk.receive()
         reference = received["reference"]
         desk.step(reference, "deadline", {"working_days": 3, "responsible_member_id": community["handler"], "plan": "清运"})
+        assert desk.get(reference)["due_date_provisional"] is True
         services.projections.catch_up()
         row = client.get("/api/desk/worklist", headers=ACTOR).json["items"][0]
         assert (row["due_date"], row["due_date_provisional"]) == ("2027-01-05", True)
@@ -79,6 +80,7 @@ class TestTheJsonApi:
         assert reasoning["provisional"] is True and reasoning["missing_years"] == [2027]
         administrator.put("/api/calendars/2027", json={"lines": LINES_2027})
         assert client.get("/api/desk/worklist", headers=ACTOR).json["items"][0]["due_date_provisional"] is False
+        assert desk.get(reference)["due_date_provisional"] is False
 
 
 class TestTheAdministratorsPage:
