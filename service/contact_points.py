@@ -21,9 +21,10 @@ from service import errors
 from service.clock import Clock
 from service.store.eventstore import EventLog, translate_domain_error
 from service.permissions import PermissionDeniedError, UseCase
+from service.requests import Idempotent
 
 
-class ContactPointWork(UseCase):
+class ContactPointWork(Idempotent, UseCase):
     """What the contact-point use cases share: the log, the clock, the read models, and the checks
     of whose work a user may see and change."""
 
@@ -51,6 +52,14 @@ class ContactPointWork(UseCase):
         if member_id not in community.members:
             raise errors.InvalidInputError({field: ["no such member"]})
         return community, community.members[member_id]
+
+    def _named_member(self, member_id: str) -> tuple[Community, dict[str, Any]]:
+        """The member an address names (``/members/<member_id>/...``): one of another community, or none,
+        is not found, as every other resource an address names."""
+        try:
+            return self._member(member_id)
+        except errors.InvalidInputError:
+            raise errors.NotFoundError(f"member {member_id} not found") from None
 
     def _own_member_id(self, wanted: str | None, action: str) -> str:
         """The member whose work this is: the user's own, or (for the desk and the secretary) one they name."""
@@ -90,7 +99,7 @@ class ContactPointWork(UseCase):
             result = command(self.clock.now())
         except DomainError as error:
             raise translate_domain_error(error, aggregate) from None
-        return result, self.log.save_or_conflict(aggregate)
+        return result, self.log.save_or_conflict(aggregate, *self.recorded_request(aggregate, self.clock.now()))
 
     def rule_of(self, code: str) -> VisitRule:
         try:
@@ -114,7 +123,7 @@ class ContactPoints(ContactPointWork):
 
     def assign(self, member_id: str, *, contact_point_id: str, compounds: list[str], actor: str) -> dict[str, Any]:
         """Makes a member responsible for a contact point and the 1–2 compounds in it they contact."""
-        community, _ = self._member(member_id)
+        community, _ = self._named_member(member_id)
         if contact_point_id not in community.contact_points:
             raise errors.InvalidInputError({"contact_point_id": ["no such contact point"]})
         now = self.clock.now()
@@ -134,6 +143,8 @@ class ContactPoints(ContactPointWork):
         self, member_id: str, *, post: str, duties: str, work_phone: str, phone_shown: bool, actor: str,
     ) -> dict[str, Any]:
         """What the member's public card shows; the member chooses whether the work phone is shown."""
+        if member_id:
+            self._named_member(member_id)
         member_id = self._own_member_id(member_id, "member_card.manage")
         community, _ = self._member(member_id)
         found = self.post_of(member_id)
@@ -144,7 +155,7 @@ class ContactPoints(ContactPointWork):
         return {**post_view(found, community), "position": position}
 
     def post(self, member_id: str) -> dict[str, Any]:
-        community, _ = self._member(member_id)
+        community, _ = self._named_member(member_id)
         found = self.post_of(member_id)
         if found is None:
             raise errors.NotFoundError(f"member {member_id} has no contact point")
