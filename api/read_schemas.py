@@ -50,7 +50,7 @@ class ResolutionsQuerySchema(PageQuerySchema):
 
 
 class LookupRequestSchema(AsOfMixin):
-    reference = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=60))  # community code (≤ 40) + -YYYY-NNNNNN
     tracking_code = fields.String(required=True, validate=validate.Length(min=1, max=30))
 
 
