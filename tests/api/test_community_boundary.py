@@ -560,17 +560,79 @@ class TestPages:
         assert response.status_code == 302
         return client
 
-    def test_another_communitys_pages_are_404_and_their_forms_write_nothing(self, page_client, services, world):
-        b, matter = world["b_petition"], world["b_matter"]
-        for url in (f"/desk/petitions/{b}", f"/desk/petitions/{b}/receipt", f"/committee/matters/{matter}"):
-            assert page_client.get(url).status_code == 404, url
-        before = services.log.last_position()
-        for url, form in ((f"/desk/petitions/{b}/resolve-on-spot", {"action": "已处理"}),
-                          (f"/desk/petitions/{b}/withdraw", {"reason": "自行解决"}),
-                          (f"/committee/matters/{matter}/open_solicitation",
-                           {"question": "是否同意？", "closes_on": "2026-10-30"})):
-            assert page_client.post(url, data=form).status_code == 404, url
-        assert services.log.last_position() == before
+    def test_every_page_and_step_form_of_another_communitys_resource_is_a_404_page_and_writes_nothing(
+            self, page_users, services, world, b_work):
+        desk, handler, secretary = "desk_staff", "handling_member", "committee_secretary"
+        b, deadlined, a_handler = world["b_petition"], world["b_deadlined"], world["a"]["handler"]
+        petition, matter = f"/desk/petitions/{b}", f"/committee/matters/{world['b_matter']}"
+        commitment, questionnaire = f"/work/commitments/{b_work['commitment']}", \
+            f"/work/questionnaires/{b_work['questionnaire']}"
+        review, visit = f"/work/reviews/{b_work['review']}", f"/visits/{b_work['visit']}"
+        desk_steps = {  # every step form of the desk (api/pages/desk.py STEP_FORMS)
+            "resolve_on_spot": (b, {"action": "已处理"}),
+            "set_deadline": (b, {"working_days": "5", "responsible_member_id": a_handler, "plan": "维修"}),
+            "record_progress": (deadlined, {"note": "已联系"}),
+            "extend_deadline": (deadlined, {"working_days": "2", "reason": "材料未到"}),
+            "resolve": (deadlined, {"outcome": "已修好"}),
+            "escalate": (b, {"reason": "需要集体决策"}),
+            "explain": (b, {"reason_category": "outside_jurisdiction", "explanation": "不属于社区职责",
+                            "method": "phone"}),
+            "follow_up": (b, {"satisfaction": "satisfied"}),
+            "withdraw": (b, {"reason": "自行解决"}),
+            "merge": (b, {"into": world["a_petition"]}),
+        }
+        committee_steps = {  # every step form of the committee (api/pages/committee.py STEP_FORMS)
+            "open_solicitation": {"question": "是否同意？", "closes_on": "2026-12-30"},
+            "record_opinion": {"resident": "居民", "stance": "support", "text": "同意", "channel": "desk"},
+            "close_solicitation": {},
+            "draft_proposal": {"text": "方案"},
+            "record_consultation": {"attendees": "李书记", "minutes": "同意", "outcome": "agreed"},
+            "record_vote": {"eligible": "10", "present": "9", "votes_for": "8", "votes_against": "1",
+                            "abstentions": "0"},
+            "disclose_resolution": {},
+            "record_objection": {"objector": "居民", "text": "反对", "channel": "desk"},
+            "return_to_consultation": {"reason": "异议成立", "objections": "1"},
+            "record_implementation_progress": {"note": "开工", "percent": "10"},
+            "complete_implementation": {"note": "完工"},
+            "disclose_result": {"result": "已完成"},
+            "end": {"reason": "终止"},
+            "link_petitions": {"petitions": world["a_petition"]},
+        }
+        pages = [
+            Case(desk, "GET", petition), Case(desk, "GET", f"{petition}/receipt"),
+            Case(desk, "POST", f"{petition}/reissue", {"reason": "回执丢失"}),
+            *[Case(desk, "POST", f"/desk/petitions/{ref}/{step}", form) for step, (ref, form) in desk_steps.items()],
+            Case(secretary, "GET", matter),
+            *[Case(secretary, "POST", f"{matter}/{step}", form) for step, form in committee_steps.items()],
+            Case(secretary, "GET", questionnaire),
+            Case(secretary, "POST", f"{questionnaire}/open"), Case(secretary, "POST", f"{questionnaire}/close"),
+            Case(secretary, "POST", f"{questionnaire}/issue_answer_codes", {"count": "1"}),
+            Case(secretary, "POST", f"{questionnaire}/publish_feedback", {"feedback": "已采纳"}),
+            Case(handler, "POST", f"{commitment}/revise",
+                 {"text": "改", "visible_result": "亮", "target_date": "2026-12-30"}),
+            Case(handler, "POST", f"{commitment}/record_progress", {"note": "进行中", "percent": "50"}),
+            Case(handler, "POST", f"{commitment}/report", {"report": "已完成"}),
+            Case(secretary, "POST", f"{commitment}/approve"),
+            Case(secretary, "POST", f"{commitment}/return_for_revision", {"reason": "再具体些"}),
+            Case(secretary, "POST", f"{commitment}/conclude", {"outcome": "fulfilled", "reason": "按期"}),
+            Case(secretary, "POST", f"{commitment}/issue_evaluation_codes", {"count": "1"}),
+            Case(handler, "POST", f"{review}/report", {"report": "述职"}),
+            Case(desk, "POST", f"{review}/record_evaluation", {"satisfaction": "satisfied", "source": "meeting"}),
+            Case(secretary, "POST", f"{review}/rate", {"rating": "competent", "reasons": "基本完成"}),
+            Case(handler, "GET", visit),
+            Case(handler, "POST", visit, {"category": "infrastructure", "summary": "路灯", "details": "路灯不亮"}),
+        ]
+        if "admin.account" in page_users["administrator"].application.view_functions:  # one account's page
+            pages += [Case("administrator", "GET", f"/admin/accounts/{b_work['account']}"),
+                      Case("administrator", "POST", f"/admin/accounts/{b_work['account']}", {"what": "disable"})]
+        for case in pages:
+            before = services.log.last_position()
+            response = page_users[case.role].open(case.url, method=case.method, data=case.body)
+            assert response.status_code == 404, (case, response.get_data(as_text=True)[:300])
+            assert response.mimetype == "text/html", case  # the 404 page, not a JSON answer
+            assert services.log.last_position() == before, case
+        accounts = page_users["administrator"].get("/admin/accounts")
+        assert accounts.status_code == 200 and b_work["account"] not in accounts.get_data(as_text=True)
 
     def test_list_pages_naming_another_community_are_refused(self, page_client, world):
         for url in ("/desk/worklist?community=heping", "/committee?community=heping", "/ledger?community=heping"):
