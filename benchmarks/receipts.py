@@ -164,8 +164,8 @@ def main() -> None:
         duplicates = len(all_references) - len(set(all_references))
         per_counter: dict[str, list[int]] = {}
         for reference in all_references:
-            code, year, number = reference.rsplit("-", 2)
-            per_counter.setdefault(f"{code}-{year}", []).append(int(number))
+            counter, _, number = reference.rpartition("-")  # jinhua-2026 (or 2026 in a log numbered by year)
+            per_counter.setdefault(counter, []).append(int(number))
         gaps = sum(max(ns) - len(ns) for ns in per_counter.values())
         print(f"references: {len(all_references)} issued, {duplicates} duplicates, {gaps} gaps")
         services.close()

@@ -197,6 +197,9 @@ class PetitionDesk(Idempotent, UseCase):
                         raise errors.VersionConflictError("too many petitions received at once; try again") from None
                     continue  # a desk in another process took this number first: take the next one
                 numbering.saved(counter)
+                if self.log.repository.cache is not None:
+                    # The next command on it reads only newer events (none), not the whole petition and its key.
+                    self.log.repository.cache.put(petition.id, petition)
                 return Outcome(self._view(petition), recordings[-1].notification.id), tracking_code
 
     def _earlier_request(self, actor: str, key: str, request_hash: str) -> tuple[Outcome, str] | None:

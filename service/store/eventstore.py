@@ -11,7 +11,6 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
 from domain.errors import DomainError, IllegalStepError, InvalidValueError
-from domain.reference import ReferenceCounter
 from service import errors
 from service.erasures import check_since_last_start
 from service.store.personal_data import KeyStore, PersonalDataMapper
@@ -32,7 +31,9 @@ class EventLog(Application[UUID]):
     """Stores every change as an event. The use-case classes load, command and save through it."""
 
     name = "Petitions"
-    snapshotting_intervals = {ReferenceCounter: 50}  # noqa: RUF012
+    # No snapshots: with them every read of any aggregate asks the snapshot table first (a round trip).
+    # Reference counters, the one aggregate that was snapshotted, are per community and year now and
+    # kept in memory by the process that takes their numbers (service.numbering).
     env = {"AGGREGATE_CACHE_MAXSIZE": "2000", "CREATE_TABLE": "y"}  # noqa: RUF012
 
     def __init__(self, env: dict[str, str], keys: KeyStore) -> None:
