@@ -10,7 +10,7 @@ from service.vocabulary import CHANNELS, CONSULTATION_OUTCOMES, DEFAULT_NOTICE_D
 
 
 def reference():  # type: ignore[no-untyped-def]
-    return fields.String(validate=validate.Length(min=1, max=20))
+    return fields.String(validate=validate.Length(min=1, max=60))  # community code (≤ 40) + -YYYY-NNNNNN
 
 
 def count():  # type: ignore[no-untyped-def]

@@ -132,7 +132,7 @@ class ReissueTrackingCodeSchema(Schema):
 
 
 class MergeSchema(Schema):
-    into = required_text(20, metadata={"description": "reference number of the petition this one duplicates"})
+    into = required_text(60, metadata={"description": "reference number of the petition this one duplicates"})
 
 
 class DueDateQuerySchema(Schema):

@@ -34,7 +34,8 @@ from service.visits import LEDGER_VISIT_COLUMNS, ledger_columns, rule_in_read_mo
 from service.throttle import GuessThrottle  # noqa: F401 - imported from here by residents' code use cases
 from service.working_days import WorkingCalendar, add_working_days, library_calendar, working_days_between
 
-PART_OF_A_REFERENCE = re.compile(r"\d{0,4}-?\d{0,6}")  # 2026-000123, 000123, 2026-: a phone or a name is not
+# jinhua-2026-000123, 2026-000123, 000123, 2026- (and a log's older 2026-000123): a phone or a name is not
+PART_OF_A_REFERENCE = re.compile(r"(?:[A-Za-z0-9_-]*[A-Za-z_][A-Za-z0-9_-]*-)?\d{0,4}-?\d{0,6}")
 MAX_PER_PAGE = 100
 MAX_SEARCH = 50  # characters of a search: a reference number, a name or a phone
 MAX_PAGE = 100_000  # far past any real list; keeps the row offset a number every database takes

@@ -93,6 +93,26 @@ marks = Table(
     Column("value", Text, nullable=False),
 )
 ERASURES_CHECKED = "erasures_checked"
+DEAD_KEPT = re.compile(r"(\d+) dead row versions cannot be removed yet")
+
+# A new subject's key and its blind-index rows in one statement (PostgreSQL): inserted, or the key already
+# there answered; index rows only for a subject whose key is not erased.
+NEW_KEY_AND_INDEX = text("""
+WITH new AS (
+    INSERT INTO personal_data_keys (subject_id, key, created_at) VALUES (:subject, :key, :at)
+    ON CONFLICT (subject_id) DO NOTHING RETURNING key
+), found AS (
+    SELECT key FROM new
+    UNION ALL
+    SELECT key FROM personal_data_keys WHERE subject_id = :subject AND NOT EXISTS (SELECT 1 FROM new)
+), indexed AS (
+    INSERT INTO personal_data_index (digest, subject_id)
+    SELECT digest, :subject FROM unnest(CAST(:digests AS varchar[])) AS digest
+    WHERE EXISTS (SELECT 1 FROM found WHERE key IS NOT NULL)
+    ON CONFLICT DO NOTHING
+)
+SELECT key FROM found
+""")
 SCRUB_PENDING = "scrub_pending"
 
 
@@ -294,9 +314,56 @@ class KeyStore:
         return key
 
     def key(self, subject: str) -> bytes | None:
-        with self.engine.connect() as connection:
+        # one statement, in autocommit: no BEGIN and ROLLBACK around it (round trips, issue 15)
+        with self._single_statements.connect() as connection:
             value = connection.execute(select(subject_keys.c.key).where(subject_keys.c.subject_id == subject)).scalar()
         return bytes(value) if value is not None else None
+
+    @property
+    def _single_statements(self) -> Engine:
+        return self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    def key_for_new_subject(self, subject: str, terms: Iterable[tuple[str, str]] = ()) -> bytes:
+        """``key_for_writing`` and ``index`` for a subject whose key most likely does not exist yet (a petition
+        being received): on PostgreSQL one statement, one round trip, that inserts a new key and the index
+        rows, or answers the key already there (another desk's attempt at the same number) and indexes
+        nothing for an erased subject."""
+        terms = list(terms)
+        digests = sorted({d for d in (self.blind(kind, value) for kind, value in terms) if d})
+        key = AESGCM.generate_key(bit_length=256)
+        if self.is_sqlite:  # one transaction (one commit) for the key and its index rows
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(subject_keys.insert().values(
+                        subject_id=subject, key=key, created_at=datetime.now(timezone.utc)))
+                    if digests:
+                        connection.execute(sqlite.insert(blind_index).on_conflict_do_nothing(),
+                                           [{"digest": d, "subject_id": subject} for d in digests])
+            except IntegrityError:  # there already (the key of another attempt at the same number), or erased
+                key = self.key_for_writing(subject)
+                self.index(subject, terms)
+            self._retry_pending_scrub_now_and_then()
+            return key
+        with self._single_statements.connect() as connection:
+            row = connection.execute(NEW_KEY_AND_INDEX, {
+                "subject": subject, "key": key, "at": datetime.now(timezone.utc), "digests": digests}).first()
+        self._retry_pending_scrub_now_and_then()
+        if row is None:  # another desk's key, committed after this statement's snapshot: read it, then index
+            key = self.key(subject)
+            if key is not None:
+                self.index(subject, terms)
+                return key
+        if row is None or row.key is None:
+            raise ErasedError(f"the personal data of {subject} was erased; it cannot be written again")
+        return bytes(row.key)
+
+    def _retry_pending_scrub_now_and_then(self, every: float = 10.0) -> None:
+        """An erasure that could not clear its traces is retried by a later write: by this one if the last
+        look was ``every`` seconds ago (a look is a read of the key store's marks)."""
+        now = time.monotonic()
+        if now - getattr(self, "_scrub_looked_at", float("-inf")) >= every:
+            self._scrub_looked_at = now
+            self.retry_pending_scrub()
 
     def keys(self, subjects: Iterable[str]) -> dict[str, bytes]:
         """Many subjects' keys, a query per 500 (a page of rows, a batch of events); erased ones are absent."""
@@ -489,8 +556,12 @@ class PersonalDataMapper(Mapper[Any]):
             if not value or is_sealed(value):
                 continue
             subject = field.subject(domain_event)
-            state[field.name] = {SEALED: seal(self.keys.key_for_writing(subject), value), SUBJECT: subject}
-            self.keys.index(subject, field.searchable(value))
+            if getattr(domain_event, "originator_version", None) == 1:  # a new aggregate: most likely a new subject
+                key = self.keys.key_for_new_subject(subject, field.searchable(value))
+            else:
+                key = self.keys.key_for_writing(subject)
+                self.keys.index(subject, field.searchable(value))
+            state[field.name] = {SEALED: seal(key, value), SUBJECT: subject}
         object.__setattr__(sealed, "__dict__", state)
         return super().to_stored_event(sealed)
 
