@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from uuid import UUID
 
 import segno
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
@@ -60,15 +61,44 @@ def intake():  # type: ignore[no-untyped-def]
             data["details"] = data["summary"]  # the details start from the summary: a blank one keeps it
         data["petitioner"] = None if anonymous else {k: v for k, v in petitioner.items() if v} or None
         loaded, field_errors = load_form(schemas.ReceiveSchema(), data)
-        if loaded is not None:
+        day_id = _reception_day_choice(form.get("reception_day_id", ""), field_errors)
+        if loaded is not None and not field_errors:
             receipt: dict[str, Any] = {}
             field_errors = run_step(lambda: receipt.update(_receive(loaded)))
+            if not field_errors and day_id is not None:  # in the same submission; a repeat links once
+                linked = run_step(lambda: g.user.reception_days.link_petition(day_id, reference=receipt["reference"]))
+                if linked:
+                    flash(_("Received, but not linked to the reception day: %(why)s",
+                            why=" ".join(m for ms in linked.values() for m in ms)), "error")
             if not field_errors:
                 session["contact_point_id"] = loaded["contact_point_id"]
                 session["tracking_code"] = {"reference": receipt["reference"], "code": receipt["tracking_code"]}
                 flash(_("Received as %(reference)s.", reference=receipt["reference"]), "success")
                 return redirect(url_for("desk.petition", reference=receipt["reference"]))
-    return render_template("desk/intake.html", communities=communities, form=form, errors=field_errors, **_choices())
+    return render_template("desk/intake.html", communities=communities, form=form, errors=field_errors,
+                           reception_days=_reception_days_today(), **_choices())
+
+
+def _reception_days_today() -> list[dict[str, Any]]:
+    """The community's reception days held today, to link a petition received at one (接待日)."""
+    if not g.user.may("reception_days", "link_petition") or not _community_code():
+        return []
+    today = services().clock.now().date()
+    return [d for d in g.user.reception_days.list(coming=True) if d["held_on"] == today and d["status"] == "scheduled"]
+
+
+def _reception_day_choice(value: str, field_errors: dict[str, list[str]]) -> UUID | None:
+    """The reception day chosen on the intake form (none: blank); one that is not today's is refused by field."""
+    if not value.strip():
+        return None
+    try:
+        chosen = UUID(value)
+    except ValueError:
+        chosen = None
+    if chosen is None or all(d["id"] != chosen and str(d["id"]) != value for d in _reception_days_today()):
+        field_errors["reception_day_id"] = [_("Choose one of today's reception days, or none.")]
+        return None
+    return chosen
 
 
 def _receive(data: dict[str, Any]) -> dict[str, Any]:

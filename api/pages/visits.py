@@ -15,7 +15,7 @@ from flask_wtf.csrf import generate_csrf
 
 from api import visit_schemas as vs
 from api.context import services
-from api.pages import load_form, run_step, signed_in
+from api.pages import form_key, load_form, run_step, signed_in
 from api.pages.labels import label
 from api.pages.messages import for_people
 from service import errors
@@ -139,7 +139,8 @@ def visit(visit_id: UUID):  # type: ignore[no-untyped-def]
         loaded, field_errors = load_form(vs.RaisePetitionSchema(), data)
         if loaded is not None:
             raised: dict[str, Any] = {}
-            field_errors = run_step(lambda: raised.update(g.user.visits.raise_petition(visit_id, **loaded)))
+            field_errors = run_step(lambda: raised.update(g.user.visits.raise_petition(
+                visit_id, idempotency_key=form_key(), **loaded)))
             if not field_errors:
                 session["position"] = raised["position"]
                 reference = raised["petition"]["reference"]
@@ -176,20 +177,23 @@ def households():  # type: ignore[no-untyped-def]
             loaded, field_errors = load_form(vs.HouseholdRegisterSchema(), {
                 "person": person, "contact": form.get("contact") == "on", "member_id": member_id})
             if loaded is not None:
-                field_errors = run_step(lambda: g.user.households.register(**loaded))
+                field_errors = run_step(lambda: g.user.households.register(idempotency_key=form_key(), **loaded))
         elif action == "pair":
             loaded, field_errors = load_form(vs.PairSchema(), {"kind": form.get("kind", "")})
             if loaded is not None:
-                field_errors = run_step(lambda: g.user.households.pair(_form_id("household_id"), **loaded))
+                field_errors = run_step(lambda: g.user.households.pair(_form_id("household_id"),
+                                                                      idempotency_key=form_key(), **loaded))
         elif action == "help":
             loaded, field_errors = load_form(vs.HelpSchema(), {
                 "note": form.get("note", ""), "action": form.get("action") or None})
             if loaded is not None:
-                field_errors = run_step(lambda: g.user.households.record_help(_form_id("pairing_id"), **loaded))
+                field_errors = run_step(lambda: g.user.households.record_help(
+                    _form_id("pairing_id"), idempotency_key=form_key(), **loaded))
         elif action == "end":
             loaded, field_errors = load_form(vs.EndPairingSchema(), {"outcome": form.get("outcome", "")})
             if loaded is not None:
-                field_errors = run_step(lambda: g.user.households.end_pairing(_form_id("pairing_id"), **loaded))
+                field_errors = run_step(lambda: g.user.households.end_pairing(
+                    _form_id("pairing_id"), idempotency_key=form_key(), **loaded))
         if not field_errors:
             services().projections.catch_up()
             flash(_("Saved."), "success")
@@ -215,7 +219,7 @@ def supervision():  # type: ignore[no-untyped-def]
         elif action == "excuse":
             loaded, field_errors = load_form(vs.ExcuseSchema(), {"reason": request.form.get("reason", "")})
             if loaded is not None and not run_step(lambda: g.user.visit_supervision.excuse(
-                    _form_id("item_id"), **loaded)):
+                    _form_id("item_id"), idempotency_key=form_key(), **loaded)):
                 services().projections.catch_up()
                 flash(_("Saved."), "success")
         return redirect(request.full_path)
@@ -223,6 +227,50 @@ def supervision():  # type: ignore[no-untyped-def]
     items = g.user.visit_supervision.items(community=community)
     return render_template("visits/supervision.html", heat=heat, items=items, states=HEAT_STATES,
                            may_supervise=g.user.principal.can("visit_rule.supervise"))
+
+
+# ---- reception days (接待日) -----------------------------------------------------------------------------------
+
+@bp.route("/reception-days", methods=["GET", "POST"])
+@signed_in(may="community.read")
+def reception_days():  # type: ignore[no-untyped-def]
+    """The community's reception days: the coming ones and the past ones with the petitions received
+    at each; the desk and the secretary schedule and cancel them."""
+    code = g.user.principal.community_code or request.args.get("community") or None
+    if code is None:
+        abort(404)  # a deployment-wide user names the community
+    form: dict[str, Any] = {"starts_at": "09:00", "ends_at": "11:30"}
+    field_errors: dict[str, list[str]] = {}
+    failed = None
+    if request.method == "POST":
+        action = request.form.get("do")
+        if action == "schedule":
+            form = request.form.to_dict()
+            data = {k: request.form.get(k, "").strip() for k in ("held_on", "starts_at", "ends_at", "place", "topic")}
+            loaded, field_errors = load_form(vs.ReceptionDayScheduleSchema(), {
+                **data, "community": code, "members": request.form.getlist("members")})
+            if loaded is not None:
+                field_errors = run_step(lambda: g.user.reception_days.schedule(**loaded))
+        elif action == "cancel":
+            failed = request.form.get("day_id", "")
+            loaded, field_errors = load_form(vs.CancelSchema(), {"reason": request.form.get("reason", "")})
+            if loaded is not None:
+                field_errors = run_step(lambda: g.user.reception_days.cancel(_form_id("day_id"), **loaded))
+        else:
+            abort(404)
+        if not field_errors:
+            services().projections.catch_up()
+            flash(_("Saved."), "success")
+            return redirect(request.full_path)
+    today = services().clock.now().date()
+    every = g.user.reception_days.list(community=code, coming=False)
+    coming = sorted((d for d in every if d["held_on"] >= today), key=lambda d: (d["held_on"], d["starts_at"]))
+    past = sorted((d for d in every if d["held_on"] < today), key=lambda d: (d["held_on"], d["starts_at"]),
+                  reverse=True)[:24]
+    community = g.user.communities.get(code)
+    return render_template("visits/reception_days.html", coming=coming, past=past, community=community, form=form,
+                           errors=field_errors, failed=failed, today=today,
+                           may_manage=g.user.principal.can("reception_day.manage")), 422 if field_errors else 200
 
 
 # ---- the public member cards ---------------------------------------------------------------------------------

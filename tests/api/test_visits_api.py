@@ -210,3 +210,61 @@ class TestPages:
         page = app.test_client().get("/board/jinhua/members").get_data(as_text=True)
         assert "为第二网格加装楼道声控灯" in page and "50%" in page
         assert "Approved (shown)" in page and "尚未审核的承诺" not in page  # 亮诺: approved ones only
+
+
+class TestReceptionDayPages:
+    def test_the_desk_schedules_and_cancels_a_reception_day_and_others_only_read(self, app, services, community, clock):
+        from tests.api.test_member_work_pages import page_client
+
+        desk = page_client(app, services, "wangdesk", ["desk_staff"], community["desk"])
+        member = page_client(app, services, "limember", ["handling_member"], community["handler"])
+        page = desk.get("/visits/reception-days")
+        assert page.status_code == 200 and 'id="form-schedule"' in page.text
+        refused = desk.post("/visits/reception-days", data={
+            "do": "schedule", "held_on": "2026-09-01", "starts_at": "09:00", "ends_at": "08:00", "place": "",
+            "members": [community["desk"]]})
+        assert refused.status_code == 422 and 'id="place-error"' in refused.text
+        assert desk.post("/visits/reception-days", data={
+            "do": "schedule", "held_on": "2026-09-25", "starts_at": "14:30", "ends_at": "17:00", "place": "党群服务中心一楼",
+            "topic": "物业服务", "members": [community["desk"], community["handler"]]}).status_code == 302
+        [day] = services.reception_days.list(community="jinhua")
+        assert (day["place"], [m["id"] for m in day["members"]]) == ("党群服务中心一楼", [community["desk"], community["handler"]])
+        shown = member.get("/visits/reception-days")
+        assert shown.status_code == 200 and "党群服务中心一楼" in shown.text and 'id="form-schedule"' not in shown.text
+        assert member.post("/visits/reception-days", data={"do": "cancel", "day_id": str(day["id"]),
+                                                            "reason": "x"}).status_code == 403
+        assert desk.post("/visits/reception-days", data={"do": "cancel", "day_id": "nonsense", "reason": "x"}
+                         ).status_code == 404
+        assert desk.post("/visits/reception-days", data={"do": "cancel", "day_id": str(day["id"]),
+                                                          "reason": "台风预警"}).status_code == 302
+        from uuid import UUID
+        assert services.reception_days.get(UUID(str(day["id"])))["status"] == "cancelled"
+
+    def test_a_petition_received_at_todays_reception_day_is_linked_in_the_same_submission_once(
+            self, app, services, community, clock):
+        from tests.api.test_member_work_pages import page_client
+
+        day = services.reception_days.schedule(
+            community="jinhua", held_on=clock.now().date(), starts_at="09:00", ends_at="11:30", place="党群服务中心",
+            members=[community["desk"]], actor="chen")
+        services.projections.catch_up()
+        desk = page_client(app, services, "wangdesk", ["desk_staff"], community["desk"])
+        form = desk.get("/desk/new")
+        assert 'name="reception_day_id"' in form.text and str(day["id"]) in form.text
+        fields = {"contact_point_id": community["contact_point"], "received_by": community["desk"], "channel": "desk",
+                  "category": "sanitation", "summary": "楼道卫生无人打扫", "details": "", "anonymous": "on",
+                  "idempotency_key": "intake-1", "reception_day_id": str(day["id"])}
+        wrong = desk.post("/desk/new", data={**fields, "reception_day_id": "0" * 8 + "-0000-0000-0000-" + "0" * 12})
+        assert wrong.status_code == 200 and 'id="reception_day_id-error"' in wrong.text
+        first = desk.post("/desk/new", data=fields)
+        again = desk.post("/desk/new", data=fields)  # sent twice: one petition, linked once
+        assert first.status_code == again.status_code == 302 and first.location == again.location
+        reference = first.location.rsplit("/", 1)[-1]
+        assert services.reception_days.get(day["id"])["petitions"] == [reference]
+        plain = desk.post("/desk/new", data={**fields, "idempotency_key": "intake-2", "reception_day_id": ""})
+        assert plain.status_code == 302 and services.reception_days.get(day["id"])["petitions"] == [reference]
+
+    def test_the_wall_board_links_to_the_member_cards_and_reception_days(self, app, services, community):
+        services.projections.catch_up()
+        wall = app.test_client().get("/board/jinhua").get_data(as_text=True)
+        assert 'id="members-link"' in wall and 'href="/board/jinhua/members"' in wall
