@@ -106,8 +106,10 @@ class VoteSchema(Schema):
 
 
 class DisclosureSchema(Schema):
-    notice_days = fields.Integer(load_default=DEFAULT_NOTICE_DAYS, validate=validate.Range(min=1, max=MAX_NOTICE_DAYS),
-                                 metadata={"description": "length of the notice period (公示期) in days"})
+    notice_days = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_NOTICE_DAYS),
+                                 metadata={"description": "length of the notice period (公示期) in days; defaults to "
+                                                          f"the committee's (set with its rules, {DEFAULT_NOTICE_DAYS} "
+                                                          "unless changed)"})
     text = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=10000),
                          metadata={"description": "the public wording; defaults to the resolution voted"})
 

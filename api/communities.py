@@ -74,11 +74,11 @@ def add_member(data: dict[str, Any], code: str):  # type: ignore[no-untyped-def]
 @blp.response(200, schemas.CommunitySchema)
 @blp.alt_response(422, schema=schemas.ProblemSchema)
 def set_committee_rules(data: dict[str, Any], code: str):  # type: ignore[no-untyped-def]
-    """Set the committee's quorum and majority (fractions that must be exceeded)"""
+    """Set the committee's quorum and majority (fractions that must be exceeded) and its notice period"""
     rules = {}
     for name in ("quorum", "majority"):
         try:
             rules[name] = Fraction(data[name])
         except ZeroDivisionError:
             abort(422, messages={"json": {name: ["a fraction cannot have 0 below the line"]}})
-    return api_user().communities.set_committee_rules(code, **rules)
+    return api_user().communities.set_committee_rules(code, **rules, notice_days=data.get("notice_days"))

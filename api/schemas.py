@@ -8,7 +8,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from service.phones import NOT_A_PHONE, clean_phone, is_phone
 from service.vocabulary import (
-    CATEGORIES, CHANNELS, EXPLANATION_METHODS, EXPLANATION_REASONS, KINDS, MEMBER_ROLES, SATISFACTION, STATUSES,
+    CATEGORIES, CHANNELS, EXPLANATION_METHODS, EXPLANATION_REASONS, KINDS, MAX_NOTICE_DAYS, MEMBER_ROLES, SATISFACTION,
+    STATUSES,
 )
 
 Text = fields.String
@@ -218,6 +219,9 @@ class MemberSchema(Schema):
 class CommitteeRulesSchema(Schema):
     quorum = fields.String(required=True, validate=validate.Regexp(r"^\d+/\d+$|^0$", error="must be a fraction such as 2/3"))
     majority = fields.String(required=True, validate=validate.Regexp(r"^\d+/\d+$|^0$", error="must be a fraction such as 1/2"))
+    notice_days = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_NOTICE_DAYS),
+                                 metadata={"description": "the notice period (公示期) of a disclosed resolution, in days; "
+                                                          "unchanged when left out"})
 
 
 class CommunityCreateSchema(Schema):

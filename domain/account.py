@@ -49,6 +49,24 @@ class Account(Aggregate):
         actor: str
         at: datetime
 
+    class Reactivated(Aggregate.Event):
+        actor: str
+        at: datetime
+
+    class Edited(Aggregate.Event):
+        display_name: str
+        roles: list[str]
+        member_id: str | None
+        actor: str
+        at: datetime
+
+    class PasswordReset(Aggregate.Event):
+        """An administrator set a temporary password: the user must change it at the next sign-in."""
+
+        password_hash: str
+        actor: str
+        at: datetime
+
     class TokenIssued(Aggregate.Event):
         token_hash: str
         label: str
@@ -75,6 +93,7 @@ class Account(Aggregate):
             raise InvalidValueError("display_name", "must not be blank")
         roles = _checked_roles(roles)
         _check_scope(roles, community_code)
+        _check_member(member_id, community_code)
         return cls(
             username=username, display_name=display_name.strip(), roles=roles,
             community_code=community_code, member_id=member_id, password_hash=password_hash, actor=actor, at=at,
@@ -92,6 +111,7 @@ class Account(Aggregate):
         self.member_id = member_id
         self.password_hash = password_hash
         self.active = True
+        self.must_change_password = False
         self.token_hashes: list[str] = []
         self.tokens: dict[str, dict[str, Any]] = {}  # token hash -> label, issued_at
 
@@ -102,6 +122,37 @@ class Account(Aggregate):
     @event(PasswordChanged)
     def _password_changed(self, password_hash: str, actor: str, at: datetime) -> None:
         self.password_hash = password_hash
+        self.must_change_password = False
+
+    def reset_password(self, *, password_hash: str, actor: str, at: datetime) -> None:
+        """A temporary password from an administrator; the account's tokens stop, and the user must
+        choose a password of their own before anything else."""
+        self._check_active()
+        self._password_reset(password_hash=password_hash, actor=actor, at=at)
+
+    @event(PasswordReset)
+    def _password_reset(self, password_hash: str, actor: str, at: datetime) -> None:
+        self.password_hash = password_hash
+        self.must_change_password = True
+        self.token_hashes = []
+        self.tokens = {}
+
+    def edit(self, *, display_name: str, roles: list[str], member_id: str | None, actor: str, at: datetime) -> None:
+        """Changes the name, roles and member of an active account (its user name and community stay)."""
+        self._check_active()
+        if not (display_name or "").strip():
+            raise InvalidValueError("display_name", "must not be blank")
+        roles = _checked_roles(roles)
+        _check_scope(roles, self.community_code)
+        member_id = member_id or None
+        _check_member(member_id, self.community_code)
+        self._edited(display_name=display_name.strip(), roles=roles, member_id=member_id, actor=actor, at=at)
+
+    @event(Edited)
+    def _edited(self, display_name: str, roles: list[str], member_id: str | None, actor: str, at: datetime) -> None:
+        self.display_name = display_name
+        self.roles = list(roles)
+        self.member_id = member_id
 
     def change_roles(self, *, roles: list[str], actor: str, at: datetime) -> None:
         self._check_active()
@@ -122,6 +173,15 @@ class Account(Aggregate):
         self.active = False
         self.token_hashes = []
         self.tokens = {}
+
+    def reactivate(self, *, actor: str, at: datetime) -> None:
+        if self.active:
+            raise IllegalStepError("this account is active", "active", ["disable"])
+        self._reactivated(actor=actor, at=at)
+
+    @event(Reactivated)
+    def _reactivated(self, actor: str, at: datetime) -> None:
+        self.active = True
 
     def issue_token(self, *, token_hash: str, label: str, actor: str, at: datetime) -> None:
         self._check_active()
@@ -144,7 +204,7 @@ class Account(Aggregate):
 
     def _check_active(self) -> None:
         if not self.active:
-            raise IllegalStepError("this account is disabled", "disabled", [])
+            raise IllegalStepError("this account is disabled", "disabled", ["reactivate"])
 
 
 def _checked_roles(roles: list[str]) -> list[str]:
@@ -164,3 +224,9 @@ def _check_scope(roles: list[str], community_code: str | None) -> None:
             raise InvalidValueError("community_code", f"name the community for the role(s): {', '.join(bound)}")
     elif "oversight" in roles:
         raise InvalidValueError("roles", "oversight is for every community: give it to an account without a community")
+
+
+def _check_member(member_id: str | None, community_code: str | None) -> None:
+    """A member is of the account's community (member ids start with their community's code)."""
+    if member_id and (community_code is None or not member_id.startswith(f"{community_code}.")):
+        raise InvalidValueError("member_id", "is not a member of this community")

@@ -17,6 +17,8 @@ NAMESPACE = uuid.UUID("b7d2e5b8-5a0c-4e57-8a3e-2f7e8e5f0c11")
 KINDS = ("community", "village")
 MEMBER_ROLES = ("secretary", "committee_member", "desk_staff", "grid_member")
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
+DEFAULT_NOTICE_DAYS = 7  # a resolution's notice period (公示期), unless the committee set its own
+MAX_NOTICE_DAYS = 60
 
 
 def community_code_of(local_id: str) -> str:
@@ -27,10 +29,12 @@ def community_code_of(local_id: str) -> str:
 @dataclass(frozen=True)
 class CommitteeRules:
     """Quorum: more than ``quorum`` of eligible members present.
-    Majority: more than ``majority`` of those present voting for."""
+    Majority: more than ``majority`` of those present voting for.
+    Notice period: the days a disclosed resolution stays on the board before implementation."""
 
     quorum: Fraction = Fraction(2, 3)
     majority: Fraction = Fraction(1, 2)
+    notice_days: int = DEFAULT_NOTICE_DAYS
 
     def has_quorum(self, eligible: int, present: int) -> bool:
         return eligible > 0 and Fraction(present, eligible) > self.quorum
@@ -39,7 +43,7 @@ class CommitteeRules:
         return present > 0 and Fraction(votes_for, present) > self.majority
 
     def as_dict(self) -> dict[str, str]:
-        return {"quorum": str(self.quorum), "majority": str(self.majority)}
+        return {"quorum": str(self.quorum), "majority": str(self.majority), "notice_days": self.notice_days}
 
 
 def community_id(code: str) -> uuid.UUID:
@@ -76,6 +80,7 @@ class Community(Aggregate):
         majority: str
         actor: str
         at: datetime
+        notice_days: int = DEFAULT_NOTICE_DAYS  # recorded since the notice period became a rule
 
     @staticmethod
     def create_id(code: str, **_: Any) -> uuid.UUID:  # type: ignore[override]
@@ -155,15 +160,23 @@ class Community(Aggregate):
             "id": member_id, "name": name, "role": role, "contact_point_id": contact_point_id,
         }
 
-    def set_committee_rules(self, *, quorum: Fraction, majority: Fraction, actor: str, at: datetime) -> None:
+    def set_committee_rules(
+        self, *, quorum: Fraction, majority: Fraction, actor: str, at: datetime, notice_days: int | None = None,
+    ) -> None:
         for field, value in (("quorum", quorum), ("majority", majority)):
             if not 0 <= value < 1:
                 raise InvalidValueError(field, "must be a fraction from 0 up to (not including) 1")
-        self._committee_rules_set(quorum=str(quorum), majority=str(majority), actor=actor, at=at)
+        notice_days = self.rules.notice_days if notice_days is None else notice_days
+        if isinstance(notice_days, bool) or not isinstance(notice_days, int) or not 1 <= notice_days <= MAX_NOTICE_DAYS:
+            raise InvalidValueError("notice_days", f"must be from 1 to {MAX_NOTICE_DAYS} days")
+        self._committee_rules_set(quorum=str(quorum), majority=str(majority), notice_days=notice_days, actor=actor,
+                                  at=at)
 
     @event(CommitteeRulesSet)
-    def _committee_rules_set(self, quorum: str, majority: str, actor: str, at: datetime) -> None:
-        self.rules = CommitteeRules(Fraction(quorum), Fraction(majority))
+    def _committee_rules_set(
+        self, quorum: str, majority: str, actor: str, at: datetime, notice_days: int = DEFAULT_NOTICE_DAYS,
+    ) -> None:
+        self.rules = CommitteeRules(Fraction(quorum), Fraction(majority), notice_days)
 
     def member(self, member_id: str) -> dict[str, Any]:
         if member_id not in self.members:

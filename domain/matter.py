@@ -17,15 +17,13 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.community import CommitteeRules
+from domain.community import DEFAULT_NOTICE_DAYS, MAX_NOTICE_DAYS, CommitteeRules
 from domain.errors import IllegalStepError, InvalidValueError
 from domain.rules import require_choice, require_no_personal_data, require_text
 from domain.petition import CHANNELS, Petition
 
 STANCES = ("support", "oppose", "suggestion")
 CONSULTATION_OUTCOMES = ("agreed", "returned")
-DEFAULT_NOTICE_DAYS = 7
-MAX_NOTICE_DAYS = 60
 MAX_SOLICITATION_DAYS = 90
 
 STEPS_BY_STAGE: dict[str, list[str]] = {

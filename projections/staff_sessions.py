@@ -45,9 +45,13 @@ def end(engine: Engine, id_hash: str) -> None:
         connection.execute(delete(staff_sessions).where(staff_sessions.c.id_hash == id_hash))
 
 
-def end_all(engine: Engine, username: str) -> int:
+def end_all(engine: Engine, username: str, *, keep: str | None = None) -> int:
+    """Ends every session of ``username`` (but the one whose id hash is ``keep``)."""
+    query = delete(staff_sessions).where(staff_sessions.c.username == username)
+    if keep is not None:
+        query = query.where(staff_sessions.c.id_hash != keep)
     with engine.begin() as connection:
-        return connection.execute(delete(staff_sessions).where(staff_sessions.c.username == username)).rowcount
+        return connection.execute(query).rowcount
 
 
 def end_idle(engine: Engine, unused_since: float) -> None:

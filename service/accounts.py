@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.account import Account, account_id
+from domain.community import community_id
 from domain.errors import DomainError
 from service import errors
 from service.clock import Clock
@@ -30,20 +31,23 @@ def hash_token(token: str) -> str:
 
 def principal_of(account: Account) -> Principal:
     return Principal(account.username, account.display_name, tuple(account.roles), account.community_code,
-                     account.member_id)
+                     account.member_id, must_change_password=account.must_change_password)
 
 
 class Accounts(Idempotent, UseCase):
     PERMISSIONS = {
         "register": "account.manage", "change_roles": "account.manage", "disable": "account.manage",
         "list": "account.manage", "issue_token": "account.manage", "display_names": "community.read",
-        "tokens": "account.manage", "revoke_token": "account.manage",
+        "tokens": "account.manage", "revoke_token": "account.manage", "get": "account.manage",
+        "edit": "account.manage", "reactivate": "account.manage", "reset_password": "account.manage",
     }
-    COMMANDS = {"register", "change_roles", "disable", "issue_token", "revoke_token"}
+    COMMANDS = {"register", "change_roles", "disable", "issue_token", "revoke_token", "edit", "reactivate",
+                "reset_password"}
 
     def __init__(self, log: EventLog, clock: Clock) -> None:
         self.log = log
         self.clock = clock
+        self.end_sessions: Any = lambda username: 0  # wired to SignIn.end_sessions (service/bootstrap.py)
 
     @idempotent(lambda _, account: account_view(account), secret=("password",))
     def register(
@@ -117,7 +121,7 @@ class Accounts(Idempotent, UseCase):
         """The token's account, while the token is neither revoked nor older than ``lifetime``."""
         username, _, secret = (token or "").partition(":")
         account = self._find(username) if secret else None
-        if account is None or not account.active:
+        if account is None or not account.active or account.must_change_password:
             return None
         digest = hash_token(token)
         known = next((h for h in account.token_hashes if secrets.compare_digest(digest, h)), None)
@@ -159,17 +163,77 @@ class Accounts(Idempotent, UseCase):
         self._command(account, lambda now: account.change_roles(roles=roles, actor=actor, at=now))
         return account_view(account)
 
+    @idempotent(lambda _, account: account_view(account))
     def disable(self, username: str, *, actor: str) -> dict[str, Any]:
+        """The account can no longer sign in; its tokens are revoked and its sessions end."""
         account = self._load(username)
         self._command(account, lambda now: account.disable(actor=actor, at=now))
+        self.end_sessions(account.username)
         return account_view(account)
+
+    @idempotent(lambda _, account: account_view(account))
+    def reactivate(self, username: str, *, actor: str) -> dict[str, Any]:
+        account = self._load(username)
+        self._command(account, lambda now: account.reactivate(actor=actor, at=now))
+        return account_view(account)
+
+    def get(self, username: str) -> dict[str, Any]:
+        return account_view(self._load(username))
+
+    @idempotent(lambda _, account: account_view(account))
+    def edit(
+        self, username: str, *, display_name: str, roles: list[str], member_id: str | None, actor: str,
+    ) -> dict[str, Any]:
+        """The account's name, roles and member (a member of the account's community)."""
+        account = self._load(username)
+        member_id = member_id or None
+        if member_id is not None and not self._member_exists(account.community_code, member_id):
+            raise errors.InvalidInputError({"member_id": ["is not a member of this community"]})
+        self._command(account, lambda now: account.edit(display_name=display_name, roles=roles, member_id=member_id,
+                                                        actor=actor, at=now))
+        return account_view(account)
+
+    @idempotent(lambda _, account: account_view(account), secret=("password",))
+    def reset_password(self, username: str, *, password: str, actor: str) -> dict[str, Any]:
+        """A temporary password: the user must choose their own at the next sign-in; their tokens and
+        sessions stop."""
+        account = self._load(username)
+        check_password(password, username=account.username, display_name=account.display_name)
+        self._command(account, lambda now: account.reset_password(password_hash=_hasher.hash(password), actor=actor,
+                                                                  at=now))
+        self.end_sessions(account.username)
+        return account_view(account)
+
+    def change_own_password(self, username: str, *, current: str, new: str) -> dict[str, Any]:
+        """The signed-in user's own password (SignIn.change_password): the current one must be right, the new
+        one must pass the policy and differ from it."""
+        account = self._find((username or "").strip().lower())
+        if account is None or not account.active:
+            raise errors.NotFoundError(f"account {username} not found")
+        if not _verifies(account.password_hash, current):
+            raise errors.InvalidInputError({"current_password": ["is not the current password"]})
+        check_password(new, username=account.username, display_name=account.display_name)
+        if _verifies(account.password_hash, new):
+            raise errors.InvalidInputError({"password": ["must differ from the current password"]})
+        self._command(account, lambda now: account.change_password(password_hash=_hasher.hash(new),
+                                                                   actor=account.username, at=now))
+        return account_view(account)
+
+    def _member_exists(self, community_code: str | None, member_id: str) -> bool:
+        if community_code is None:
+            return False
+        try:
+            community = self.log.repository.get(community_id(community_code))
+        except AggregateNotFoundError:
+            return False
+        return member_id in community.members
 
     def _command(self, account: Account, command: Any) -> None:
         try:
             command(self.clock.now())
         except DomainError as error:
             raise translate_domain_error(error, account) from None
-        self.log.save_or_conflict(account)
+        self.log.save_or_conflict(account, *self.recorded_request(account, self.clock.now()))
 
     def _find(self, username: str) -> Account | None:
         if not username:
@@ -191,8 +255,16 @@ class Accounts(Idempotent, UseCase):
         return account
 
 
+def _verifies(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def account_view(account: Account) -> dict[str, Any]:
     return {
         "username": account.username, "display_name": account.display_name, "roles": list(account.roles),
         "community_code": account.community_code, "member_id": account.member_id, "active": account.active,
+        "must_change_password": account.must_change_password,
     }

@@ -18,7 +18,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.community import Community, community_code_of, community_id
 from domain.errors import DomainError
-from domain.matter import DEFAULT_NOTICE_DAYS, CommitteeMatter
+from domain.matter import CommitteeMatter
 from domain.petition import Petition, petition_id
 from service import errors
 from service.clock import Clock
@@ -200,13 +200,19 @@ class Committee(Idempotent, UseCase):
 
     @idempotent(_as_answered)
     def disclose_resolution(
-        self, matter_id: UUID, *, notice_days: int = DEFAULT_NOTICE_DAYS, text: str | None = None, actor: str,
+        self, matter_id: UUID, *, notice_days: int | None = None, text: str | None = None, actor: str,
         expected_version: int | None = None,
     ) -> MatterOutcome:
-        return self._change(
-            matter_id, expected_version,
-            lambda m, now: m.disclose_resolution(notice_days=notice_days, text=text, actor=actor, at=now),
-        )
+        """Disclosed for ``notice_days``, or for the notice period the committee set (7 days by default)."""
+
+        def command(matter: CommitteeMatter, now: Any) -> None:
+            days = notice_days
+            if days is None:
+                community: Community = self.log.repository.get(matter.community_id)
+                days = community.rules.notice_days
+            matter.disclose_resolution(notice_days=days, text=text, actor=actor, at=now)
+
+        return self._change(matter_id, expected_version, command)
 
     @idempotent(_as_answered)
     def record_objection(

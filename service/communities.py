@@ -58,11 +58,13 @@ class Communities(Idempotent, UseCase):
         return dict(community.members[new_id])
 
     @idempotent(lambda _, community: community_view(community))
-    def set_committee_rules(self, code: str, *, quorum: Fraction, majority: Fraction, actor: str) -> dict[str, Any]:
+    def set_committee_rules(
+        self, code: str, *, quorum: Fraction, majority: Fraction, notice_days: int | None = None, actor: str,
+    ) -> dict[str, Any]:
+        """Quorum and majority, and the notice period of a disclosed resolution (unchanged when None)."""
         community = self._load(code)
-        self._command(
-            community, lambda now: community.set_committee_rules(quorum=quorum, majority=majority, actor=actor, at=now)
-        )
+        self._command(community, lambda now: community.set_committee_rules(
+            quorum=quorum, majority=majority, notice_days=notice_days, actor=actor, at=now))
         return community_view(community)
 
     def get(self, code: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ class Principal:
     roles: tuple[str, ...]
     community_code: str | None = None
     member_id: str | None = None
+    must_change_password: bool = False  # a password reset by an administrator: nothing else until it is changed
 
     def can(self, action: str) -> bool:
         return any(role in MATRIX[action] for role in self.roles)

@@ -64,6 +64,12 @@ class SignIn:
         staff_sessions.start(self.engine, _hash(session_id), principal.username, self._now())  # type: ignore[arg-type]
         return principal, session_id
 
+    def change_password(self, username: str, *, current: str, new: str, session_id: str = "") -> None:
+        """The user's own password; every other session of theirs ends (this one stays signed in)."""
+        self.accounts.change_own_password(username, current=current, new=new)
+        keep = _hash(session_id) if session_id else None
+        staff_sessions.end_all(self.engine, username, keep=keep)  # type: ignore[arg-type]
+
     # ---- sessions ----------------------------------------------------------------------------
 
     def session_principal(self, session_id: str) -> Principal | None:

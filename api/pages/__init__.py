@@ -81,6 +81,8 @@ def signed_in(view=None, *, may: str | None = None):  # type: ignore[no-untyped-
             principal = current_principal()
             if principal is None:
                 return redirect(url_for("signin.login", next=request.full_path))
+            if principal.must_change_password:  # a reset password: nothing else until the user chose their own
+                return redirect(url_for("signin.change_password"))
             if may is not None:
                 require(principal, may)
             g.user = services().as_user(principal)

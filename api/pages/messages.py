@@ -41,6 +41,8 @@ FIELD_LABELS: dict[str, Any] = {
     "lines": _l("Holidays and make-up working days"),
     "visible_result": _l("Visible result"), "target_date": _l("Target date"), "report": _l("Report"),
     "count": _l("How many"), "year": _l("Year"), "month": _l("Month"),
+    "current_password": _l("Current password"), "new_password": _l("New password"),
+    "new_password_repeat": _l("New password again"),
 }
 
 _STEP = re.compile(r"^steps\.(\d+)\.(due_date|description)$")
@@ -152,6 +154,11 @@ RULES: list[Rule] = [
     _rule(r"oversight is for every community: give it to an account without a community",
           lambda v: _("Oversight covers every community: give it to an account without a community.")),
     _rule(r"is taken", lambda v: _("This user name is taken.")),
+    _rule(r"is not the current password", lambda v: _("This is not your current password.")),
+    _rule(r"must differ from the current password", lambda v: _("Choose a password different from the current one.")),
+    _rule(r"the two new passwords differ", lambda v: _("The two new passwords differ; type the same one twice.")),
+    _rule(r"this account is disabled", lambda v: _("This account is deactivated; reactivate it first.")),
+    _rule(r"this account is active", lambda v: _("This account is active already.")),
     _rule(r"a community with this code exists already", lambda v: _("A community with this code exists already.")),
     _rule(r"this community already has a contact point of that name",
           lambda v: _("This community already has a contact point of that name.")),

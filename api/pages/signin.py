@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from api.auth import current_principal, sign_in, sign_out
-from api.context import services
+from api.context import SESSION_KEY, services
 from api.security import safe_next
 from service import errors
-from api.pages import LANGUAGES
+from api.pages import LANGUAGES, run_step
 
 bp = Blueprint("signin", __name__)
 
@@ -21,6 +21,8 @@ def home():  # type: ignore[no-untyped-def]
     principal = current_principal()
     if principal is None:
         return redirect(url_for("signin.login"))
+    if principal.must_change_password:
+        return redirect(url_for("signin.change_password"))
     if principal.can("petition.receive"):
         return redirect(url_for("desk.intake"))
     if {"committee_secretary", "committee_member"} & set(principal.roles):
@@ -44,10 +46,43 @@ def login():  # type: ignore[no-untyped-def]
             return render_template("login.html"), 429, {"Retry-After": str(error.retry_after)}
         if signed is not None:
             sign_in(*signed)
+            if signed[0].must_change_password:
+                flash(_("An administrator reset your password. Please choose your own before you go on."), "failure")
+                return redirect(url_for("signin.change_password"))
             return redirect(safe_next(request.args.get("next")) or url_for("signin.home"))
         flash(_("Wrong user name or password."), "error")
         return render_template("login.html"), 401
     return render_template("login.html")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():  # type: ignore[no-untyped-def]
+    """The user's own password; after an administrator's reset, the only page open to them."""
+    principal = current_principal()
+    if principal is None:
+        return redirect(url_for("signin.login", next=request.full_path))
+    field_errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = request.form
+        session_id = session.get(SESSION_KEY)
+
+        def step() -> None:
+            if form.get("new_password", "") != form.get("new_password_repeat", ""):
+                raise errors.InvalidInputError({"new_password_repeat": ["the two new passwords differ"]})
+            try:
+                services().signin.change_password(principal.username, current=form.get("current_password", ""),
+                                                  new=form.get("new_password", ""),
+                                                  session_id=session_id if isinstance(session_id, str) else "")
+            except errors.InvalidInputError as error:  # the policy names "password": here it is the new one
+                raise errors.InvalidInputError({("new_password" if name == "password" else name): messages
+                                                for name, messages in error.fields.items()}) from None
+
+        field_errors = run_step(step)
+        if not field_errors:
+            g.pop("principal", None)
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("signin.home"))
+    return render_template("password.html", errors=field_errors), (422 if field_errors else 200)
 
 
 @bp.post("/logout")
