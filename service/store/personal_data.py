@@ -23,6 +23,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import time
 import unicodedata
 import uuid
@@ -93,6 +94,7 @@ marks = Table(
     Column("value", Text, nullable=False),
 )
 ERASURES_CHECKED = "erasures_checked"
+DEAD_KEPT = re.compile(r"(\d+) dead row versions cannot be removed yet")
 DEAD_KEPT = re.compile(r"(\d+) dead row versions cannot be removed yet")
 
 # A new subject's key and its blind-index rows in one statement (PostgreSQL): inserted, or the key already
@@ -425,7 +427,13 @@ class KeyStore:
             names = list(tables or (subject_keys.name, blind_index.name))
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("SET lock_timeout = '10s'"))
-                connection.execute(text("VACUUM FULL " + ", ".join(names)))
+                kept = self._vacuum_full(connection, names)
+                if kept:
+                    log.warning("an erasure's VACUUM FULL had to keep %d dead row(s) that a transaction open "
+                                "in the key store's database may still see; the next write to the key store "
+                                "or the next start rewrites them again", kept)
+                    self._remember_pending(names)
+                    return False
                 if wal:
                     connection.execute(text("CHECKPOINT"))
                     connection.execute(text("SELECT pg_switch_wal()"))
@@ -434,20 +442,54 @@ class KeyStore:
             log.warning("could not clear the key store after an erasure (%s); the next write to the key "
                         "store or the next start tries again", type(error).__name__)
             if not self.is_sqlite:
-                pending = set(filter(None, (self.mark(SCRUB_PENDING) or "").split(",")))
-                self._try(lambda: self.set_mark(SCRUB_PENDING, ",".join(sorted(pending | set(tables or ())))
-                                                or ",".join((subject_keys.name, blind_index.name))))
+                self._try(lambda: self._remember_pending(list(tables or (subject_keys.name, blind_index.name))))
             return False
         return True
 
-    def _truncate_wal(self, tries: int = 10, pause: float = 0.05) -> bool:
-        with self.engine.connect() as connection:
+    def _remember_pending(self, names: Sequence[str]) -> None:
+        pending = set(filter(None, (self.mark(SCRUB_PENDING) or "").split(",")))
+        self.set_mark(SCRUB_PENDING, ",".join(sorted(pending | set(names))))
+
+    @staticmethod
+    def _vacuum_full(connection: Any, names: Sequence[str], tries: int = 3, pause: float = 0.2) -> int:
+        """VACUUM FULL of ``names``; answers how many dead rows it had to keep (rows that a transaction
+        still open in this database may see are copied into the new files too: VACUUM VERBOSE says how
+        many). A few tries, as such a transaction is usually short."""
+        details: list[str] = []
+        raw = connection.connection.driver_connection
+
+        def heard(diagnostic: Any) -> None:
+            details.append(diagnostic.message_detail or "")
+
+        raw.add_notice_handler(heard)
+        try:
             for attempt in range(tries):
-                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]
-                if not busy:
-                    return True
+                details.clear()
+                connection.execute(text("VACUUM (FULL, VERBOSE) " + ", ".join(names)))
+                kept = sum(int(m.group(1)) for m in map(DEAD_KEPT.search, details) if m)
+                if not kept:
+                    return 0
                 if attempt < tries - 1:
                     time.sleep(pause)
+            return kept
+        finally:
+            raw.remove_notice_handler(heard)
+
+    def _truncate_wal(self, tries: int = 5, wait_ms: int = 100, pause: float = 0.05) -> bool:
+        """A few bounded tries (each waits at most ``wait_ms`` for readers, not the engine's long busy
+        timeout), so an erasure answers in well under a second even when the WAL stays busy."""
+        with self.engine.connect() as connection:
+            usual = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(wait_ms)}")
+            try:
+                for attempt in range(tries):
+                    busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]
+                    if not busy:
+                        return True
+                    if attempt < tries - 1:
+                        time.sleep(pause)
+            finally:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual)}")
         return False
 
     @staticmethod
