@@ -8,10 +8,13 @@ from uuid import UUID
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import ImmutableMultiDict
 
 from api import commitment_schemas as cs
 from api.pages import form_key, load_form, run_step, signed_in
+from api.pages.residents import answers_from_form
 from api.reports import PDF, XLSX, attachment
+from service import errors
 
 bp = Blueprint("work", __name__, url_prefix="/work")
 
@@ -207,8 +210,42 @@ def _questionnaire_page(questionnaire_id: UUID, field_errors: dict[str, list[str
     point = request.args.get("contact_point_id") or None
     found = g.user.questionnaires.get(questionnaire_id, contact_point_id=point)
     steps = [s for s in found["allowed_steps"] if s in QUESTION_STEPS and g.user.may("questionnaires", s)]
+    may_answer = "answer" in found["allowed_steps"] and g.user.may("questionnaires", "answer")
     return render_template("work/questionnaire.html", q=found, steps=steps, errors=field_errors, failed=failed,
-                           form=request.form, codes=codes, point=point), status
+                           form=request.form, codes=codes, point=point, may_answer=may_answer,
+                           answer_point=found["contact_point_id"] or (_own_contact_point() if may_answer else None),
+                           answer_form=request.form if failed == "answer" else ImmutableMultiDict(),
+                           problems=field_errors if failed == "answer" else {}), status
+
+
+def _own_contact_point() -> str | None:
+    """The signed-in member's contact point, where the answers they record are counted."""
+    member_id = g.user.principal.member_id
+    if not member_id:
+        return None
+    try:
+        return g.user.contact_points.post(member_id)["contact_point_id"]
+    except errors.NotFoundError:
+        return None
+
+
+@bp.post("/questionnaires/<uuid:questionnaire_id>/answer")
+@signed_in(may="questionnaire.answer")
+def answer_questionnaire(questionnaire_id: UUID):  # type: ignore[no-untyped-def]
+    """A member records an answer sheet during a visit, on a phone; the form's key makes a repeat count once."""
+    found = g.user.questionnaires.get(questionnaire_id)
+    form = request.form
+    data = {"answers": answers_from_form(found, form), "contact_point_id": form.get("contact_point_id") or None,
+            "respondent": None if found["anonymous"] else (form.get("respondent") or "").strip() or None}
+    loaded, field_errors = load_form(cs.AnswerSheetSchema(), data)
+    answered: dict[str, Any] = {}
+    if loaded is not None:
+        field_errors = run_step(lambda: answered.update(g.user.questionnaires.answer(
+            questionnaire_id, idempotency_key=form_key(), **loaded)))
+    if not field_errors:
+        flash(_("Answer sheet no. %(n)s saved.", n=answered["number"]), "success")
+        return redirect(url_for("work.questionnaire", questionnaire_id=questionnaire_id))
+    return _questionnaire_page(questionnaire_id, field_errors, "answer", 422)
 
 
 @bp.post("/questionnaires/<uuid:questionnaire_id>/<step>")

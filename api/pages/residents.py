@@ -26,7 +26,7 @@ def answer_questionnaire(questionnaire_id: UUID):  # type: ignore[no-untyped-def
     if request.method == "POST":
         try:
             answered = services().questionnaires.answer_as_resident(
-                questionnaire_id, code=form.get("code", ""), answers=_answers(questionnaire, form),
+                questionnaire_id, code=form.get("code", ""), answers=answers_from_form(questionnaire, form),
                 client=request.remote_addr or "")
         except errors.InvalidInputError as error:
             problems = error.fields
@@ -120,8 +120,9 @@ def review_notice(review_id: UUID):  # type: ignore[no-untyped-def]
                            address=address, qr=_qr(address))
 
 
-def _answers(questionnaire: dict[str, Any], form: Any) -> dict[str, Any]:
-    """The form's fields as the questionnaire's answers (unanswered questions left out)."""
+def answers_from_form(questionnaire: dict[str, Any], form: Any) -> dict[str, Any]:
+    """The form's fields as the questionnaire's answers (unanswered questions left out); the residents'
+    page and a member's answer sheet (/work/questionnaires/<id>) share it."""
     answers: dict[str, Any] = {}
     for index, question in enumerate(questionnaire["questions"]):
         name = f"q{index}"
