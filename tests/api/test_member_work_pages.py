@@ -88,3 +88,53 @@ def test_the_reports_page_links_the_files_and_the_column_prints(secretary, servi
 def test_a_member_without_the_ledger_sees_no_workbook(member):
     assert member.get("/work/reports/year-end.xlsx?year=2026").status_code == 403
     assert "报表" in member.get("/work/reports?year=2026").text
+
+
+def test_the_reports_pages_rows_equal_the_workbooks_rows(secretary, services, year):  # noqa: F811
+    from html.parser import HTMLParser
+
+    from openpyxl import load_workbook
+
+    from service.reports import WORKBOOK_COLUMNS
+
+    class Rows(HTMLParser):
+        """The text of each body row's cells."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[list[str]] = []
+            self.cell: list[str] | None = None
+
+        def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+            if tag == "tr":
+                self.rows.append([])
+            elif tag == "td":
+                self.cell = []
+
+        def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+            if tag == "td" and self.cell is not None:
+                self.rows[-1].append("".join(self.cell).strip())
+                self.cell = None
+
+        def handle_data(self, data):  # type: ignore[no-untyped-def]
+            if self.cell is not None:
+                self.cell.append(data)
+
+    page = secretary.get("/work/reports?year=2026")
+    parsed = Rows()
+    parsed.feed(page.text)
+    shown = {cells[0]: cells for cells in parsed.rows if len(cells) == 7}  # name, stage, visits, petitions, score, …
+    book = secretary.get("/work/reports/year-end.xlsx?year=2026")
+    rows = list(load_workbook(io.BytesIO(book.data)).worksheets[0].iter_rows(values_only=True))
+    keys = [key for key, _ in WORKBOOK_COLUMNS]
+    compared = 0
+    for row in rows[1:]:
+        name = row[keys.index("name")]
+        if name not in shown:
+            continue
+        cells = shown[name]
+        assert int(cells[2]) == row[keys.index("visits.made")]
+        assert int(cells[3]) == row[keys.index("petitions.received")]
+        assert float(cells[4]) == float(row[keys.index("score")])
+        compared += 1
+    assert compared == len(shown) >= 1 and "李强" in shown and int(shown["李强"][2]) == 1
