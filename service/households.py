@@ -15,6 +15,7 @@ from domain.households import Household, Pairing
 from projections import queries, visit_queries
 from service import errors
 from service.contact_points import ContactPointWork
+from service.requests import idempotent
 from service.store.eventstore import translate_domain_error
 
 HIDDEN = {"erased": True}
@@ -31,6 +32,8 @@ class Households(ContactPointWork):
 
     # ---- households ----
 
+    @idempotent(lambda self, household: {**self._household_view(household), "position": self.log.last_position()},
+                secret=("person",))
     def register(
         self, *, person: dict[str, Any], contact: bool = True, member_id: str | None = None, actor: str,
     ) -> dict[str, Any]:
@@ -47,7 +50,7 @@ class Households(ContactPointWork):
                                            at=self.clock.now())
         except DomainError as error:
             raise translate_domain_error(error, None) from None
-        position = self.log.save_or_conflict(household)
+        position = self.log.save_or_conflict(household, *self.recorded_request(household, self.clock.now()))
         return {**self._household_view(household), "position": position}
 
     def get(self, household_id: UUID) -> dict[str, Any]:
@@ -79,6 +82,7 @@ class Households(ContactPointWork):
 
     # ---- pairing ----
 
+    @idempotent(lambda self, pairing: {**self._pairing_view(pairing), "position": self.log.last_position()})
     def pair(self, household_id: UUID, *, kind: str, member_id: str | None = None, actor: str) -> dict[str, Any]:
         household = self._household(household_id)
         member_id = self._own_member_id(member_id or household.member_id, "pairing.manage")
@@ -92,7 +96,7 @@ class Households(ContactPointWork):
                                    active_pairings=active, actor=actor, at=self.clock.now())
         except DomainError as error:
             raise translate_domain_error(error, None) from None
-        position = self.log.save_or_conflict(pairing)
+        position = self.log.save_or_conflict(pairing, *self.recorded_request(pairing, self.clock.now()))
         return {**self._pairing_view(pairing), "position": position}
 
     def set_plan(
@@ -103,6 +107,7 @@ class Households(ContactPointWork):
             targets=targets, actions=actions, actor=actor, at=now))
         return {**self._pairing_view(pairing), "position": position}
 
+    @idempotent(lambda self, pairing: {**self._pairing_view(pairing), "position": self.log.last_position()})
     def record_help(
         self, pairing_id: UUID, *, note: str, given_on: date | None = None, action: int | None = None, actor: str,
     ) -> dict[str, Any]:
@@ -111,6 +116,7 @@ class Households(ContactPointWork):
             given_on=given_on or now.date(), note=note, action=action, actor=actor, at=now))
         return {**self._pairing_view(pairing), "position": position}
 
+    @idempotent(lambda self, pairing: {**self._pairing_view(pairing), "position": self.log.last_position()})
     def end_pairing(self, pairing_id: UUID, *, outcome: str, note: str = "", actor: str) -> dict[str, Any]:
         pairing = self._pairing(pairing_id, change=True)
         _, position = self._command(pairing, lambda now: pairing.end(outcome=outcome, note=note, actor=actor, at=now))

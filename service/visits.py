@@ -27,6 +27,7 @@ from service.clock import Clock
 from service.contact_points import ContactPointWork
 from service.store.eventstore import EventLog, translate_domain_error
 from service.petitions import PetitionDesk
+from service.requests import idempotent
 
 
 class VisitDiary(ContactPointWork):
@@ -122,16 +123,19 @@ class VisitDiary(ContactPointWork):
 
     def raise_petition(
         self, visit_id: UUID, *, category: str, summary: str, details: str, petitioner: dict[str, Any] | None = None,
-        actor: str,
+        actor: str, idempotency_key: str | None = None,
     ) -> dict[str, Any]:
         """A problem raised at the visit becomes a petition in one step: received on the channel
         ``home_visit`` by the member who made the visit, numbered and tracked like any other, and
-        linked to the visit. Sending the same problem again answers the same petition."""
+        linked to the visit. Sending the same problem again, or the same form again (``idempotency_key``),
+        answers the same petition."""
         visit = self._visit(visit_id)
         if visit.member_id != self.principal.member_id and not self.principal.oversees_members_of(
                 community_code_of(visit.member_id)):
             raise errors.NotFoundError(f"visit {visit_id} not found")
         key = "visit-" + hashlib.sha256(f"{visit.id}\x00{summary}\x00{details}".encode()).hexdigest()[:32]
+        if idempotency_key:  # the form's key: the same form sent again answers the first petition
+            key = "visit-form-" + hashlib.sha256(f"{visit.id}\x00{idempotency_key}".encode()).hexdigest()[:32]
         outcome, tracking_code = self.petitions.seen_by(self.principal).receive(
             contact_point_id=visit.contact_point_id, category=category, channel="home_visit", summary=summary,
             details=details, petitioner=petitioner, received_by=visit.member_id, actor=actor, idempotency_key=key)
@@ -305,6 +309,7 @@ class VisitSupervision(ContactPointWork):
         return [{**r, "member": names.get(r["member_id"], "")}
                 for r in visit_queries.supervision(self.engine, community_id=community_uuid, status=status)]
 
+    @idempotent(lambda self, item: {**_item_view(item), "position": self.log.last_position()})
     def excuse(self, item_id: UUID, *, reason: str, actor: str) -> dict[str, Any]:
         item = self._load(item_id, SupervisionItem, f"supervision item {item_id}")
         _, position = self._command(item, lambda now: item.excuse(reason=reason, actor=actor, at=now))

@@ -15,7 +15,7 @@ from flask_wtf.csrf import generate_csrf
 
 from api import visit_schemas as vs
 from api.context import services
-from api.pages import load_form, run_step, signed_in
+from api.pages import form_key, load_form, run_step, signed_in
 from api.pages.labels import label
 from api.pages.messages import for_people
 from service import errors
@@ -139,7 +139,8 @@ def visit(visit_id: UUID):  # type: ignore[no-untyped-def]
         loaded, field_errors = load_form(vs.RaisePetitionSchema(), data)
         if loaded is not None:
             raised: dict[str, Any] = {}
-            field_errors = run_step(lambda: raised.update(g.user.visits.raise_petition(visit_id, **loaded)))
+            field_errors = run_step(lambda: raised.update(g.user.visits.raise_petition(
+                visit_id, idempotency_key=form_key(), **loaded)))
             if not field_errors:
                 session["position"] = raised["position"]
                 reference = raised["petition"]["reference"]
@@ -176,20 +177,23 @@ def households():  # type: ignore[no-untyped-def]
             loaded, field_errors = load_form(vs.HouseholdRegisterSchema(), {
                 "person": person, "contact": form.get("contact") == "on", "member_id": member_id})
             if loaded is not None:
-                field_errors = run_step(lambda: g.user.households.register(**loaded))
+                field_errors = run_step(lambda: g.user.households.register(idempotency_key=form_key(), **loaded))
         elif action == "pair":
             loaded, field_errors = load_form(vs.PairSchema(), {"kind": form.get("kind", "")})
             if loaded is not None:
-                field_errors = run_step(lambda: g.user.households.pair(_form_id("household_id"), **loaded))
+                field_errors = run_step(lambda: g.user.households.pair(_form_id("household_id"),
+                                                                      idempotency_key=form_key(), **loaded))
         elif action == "help":
             loaded, field_errors = load_form(vs.HelpSchema(), {
                 "note": form.get("note", ""), "action": form.get("action") or None})
             if loaded is not None:
-                field_errors = run_step(lambda: g.user.households.record_help(_form_id("pairing_id"), **loaded))
+                field_errors = run_step(lambda: g.user.households.record_help(
+                    _form_id("pairing_id"), idempotency_key=form_key(), **loaded))
         elif action == "end":
             loaded, field_errors = load_form(vs.EndPairingSchema(), {"outcome": form.get("outcome", "")})
             if loaded is not None:
-                field_errors = run_step(lambda: g.user.households.end_pairing(_form_id("pairing_id"), **loaded))
+                field_errors = run_step(lambda: g.user.households.end_pairing(
+                    _form_id("pairing_id"), idempotency_key=form_key(), **loaded))
         if not field_errors:
             services().projections.catch_up()
             flash(_("Saved."), "success")
@@ -215,7 +219,7 @@ def supervision():  # type: ignore[no-untyped-def]
         elif action == "excuse":
             loaded, field_errors = load_form(vs.ExcuseSchema(), {"reason": request.form.get("reason", "")})
             if loaded is not None and not run_step(lambda: g.user.visit_supervision.excuse(
-                    _form_id("item_id"), **loaded)):
+                    _form_id("item_id"), idempotency_key=form_key(), **loaded)):
                 services().projections.catch_up()
                 flash(_("Saved."), "success")
         return redirect(request.full_path)
