@@ -19,7 +19,7 @@ from flask_smorest import Blueprint
 from api import read_schemas as rs
 from api import schemas
 from api import transparency_schemas as ts
-from api.board_chart import monthly_chart
+from api.board_chart import legend, monthly_chart
 from api.context import services
 from api.pages.labels import label
 from api.security import public_url
@@ -109,6 +109,9 @@ def lookup(data: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 pages = PageBlueprint("board", __name__, url_prefix="/board")
 
+WALL_ITEMS = 100  # every list of the wall, paged into slides that fit the screen (pages.js)
+ARCHIVE_PER_PAGE = 20
+
 def bilingual(key: str) -> tuple[str, str]:
     """The vocabulary's label in Chinese and in English, for the board's two-language text."""
     with force_locale("zh"):
@@ -131,14 +134,27 @@ def board_page(code: str):  # type: ignore[no-untyped-def]
     board as it stood at the end of that day (and does not refresh)."""
     as_of = _as_of()
     if as_of:
-        board = services().history.board(code, as_of, months=12, per_page=12)
+        board = services().history.board(code, as_of, months=12, per_page=WALL_ITEMS)
     else:
-        board = services().board.board(code, months=12, per_page=12)
+        board = services().board.board(code, months=12, per_page=WALL_ITEMS)
+    # the wall shows the resolutions still in their notice period; the others are in the archive
+    board = {**board, "resolutions": [r for r in board["resolutions"] if r["days_left"]]}
     return render_template(
-        "board/wall.html", board=board, chart=monthly_chart(board["statistics"]["months"]), bilingual=bilingual,
+        "board/wall.html", board=board, chart=monthly_chart(board["statistics"]["months"]),
+        phone_chart=monthly_chart(board["statistics"]["months"][-6:], phone=True), legend=legend(), bilingual=bilingual,
         rotate=min(max(request.args.get("rotate", 15, type=int) or 15, 5), 120), refresh=60, as_of=as_of,
         head_qr=_head_qr(board.get("head")), **({} if as_of else _member_work(code)),
     )
+
+
+@pages.route("/<code>/archive", methods=["GET"])
+def archive_page(code: str):  # type: ignore[no-untyped-def]
+    """Resolutions whose notice period has ended (决议公开存档), the latest first, a page at a time."""
+    query = _load(rs.PageQuerySchema(), request.args)
+    community = services().board.community(code)
+    found = services().board.resolutions(code, page=query["page"], per_page=ARCHIVE_PER_PAGE, archived=True)
+    return render_template("board/archive.html", community=community, found=found.as_dict(), bilingual=bilingual,
+                           pages=max(-(-found.total // ARCHIVE_PER_PAGE), 1))
 
 
 def _member_work(code: str) -> dict[str, Any]:
