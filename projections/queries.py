@@ -375,6 +375,23 @@ def agenda(
     return _page(engine, query, page, per_page)
 
 
+def finished_matters(engine: Engine, *, community_id: str | None, stages: Sequence[str], year: int) -> list[dict[str, Any]]:
+    """Matters that reached one of ``stages`` (closed, ended) in ``year``, the latest first."""
+    query = select(matters).where(matters.c.stage.in_(list(stages)), matters.c.stage_since >= date(year, 1, 1),
+                                  matters.c.stage_since <= date(year, 12, 31))
+    if community_id:
+        query = query.where(matters.c.community_id == community_id)
+    return _all(engine, query.order_by(matters.c.stage_since.desc(), matters.c.opened_at.desc(), matters.c.id))
+
+
+def finished_matter_years(engine: Engine, *, community_id: str | None, stages: Sequence[str]) -> list[int]:
+    """The years in which some matter was closed or ended, the latest first."""
+    query = select(matters.c.stage_since).where(matters.c.stage.in_(list(stages)))
+    if community_id:
+        query = query.where(matters.c.community_id == community_id)
+    return sorted({row["stage_since"].year for row in _all(engine, query)}, reverse=True)
+
+
 def matters_in_notice(engine: Engine, today: date) -> list[dict[str, Any]]:
     """Per community, how many resolutions are in their notice period today."""
     query = (

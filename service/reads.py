@@ -464,8 +464,24 @@ NEXT_STEP_DATES: dict[str, Callable[[dict[str, Any]], tuple[date | None, str]]] 
 
 
 class Agenda(_Reads, UseCase):
-    PERMISSIONS = {"agenda": "matter.read"}
+    PERMISSIONS = {"agenda": "matter.read", "archive": "matter.read"}
     COMMANDS: set[str] = set()
+
+    def archive(self, *, year: int | None = None, community: str | None = None) -> dict[str, Any]:
+        """Closed and ended matters of one year (this year unless named), and the years that have any."""
+        community = self._listed_community(community)
+        year = year or self.today().year
+        if not 2000 <= year <= 2100:
+            raise errors.InvalidInputError({"year": ["must be a year from 2000 to 2100"]})
+        community_id = self.community_id(community)
+        rows = queries.finished_matters(self.engine, community_id=community_id, stages=FINAL_STAGES, year=year)
+        years = queries.finished_matter_years(self.engine, community_id=community_id, stages=FINAL_STAGES)
+        items = [{
+            "matter_id": m["id"], "title": m["title"], "stage": m["stage"], "finished_on": m["stage_since"],
+            "petitions": m["petitions"], "opened_on": local(m["opened_at"]).date(), "result": m["result_text"],
+            "end_reason": m["end_reason"],
+        } for m in rows]
+        return {"year": year, "years": sorted(set(years) | {year}, reverse=True), "matters": items}
 
     def agenda(
         self, *, community: str | None = None, stage: str | None = None, page: int = 1, per_page: int = 50,
@@ -527,8 +543,22 @@ RATES = {"on_the_spot_rate", "on_time_rate", "satisfaction_rate"}
 
 
 class Ledger(_Reads, UseCase):
-    PERMISSIONS = {"ledger": "ledger.read", "csv": "ledger.read", "xlsx": "ledger.read"}
+    PERMISSIONS = {"ledger": "ledger.read", "csv": "ledger.read", "xlsx": "ledger.read", "monthly": "ledger.read"}
     COMMANDS: set[str] = set()
+
+    def monthly(
+        self, *, by: str = "member", year: int | None = None, community: str | None = None,
+        contact_point_id: str | None = None, member_id: str | None = None, after: int | None = None, **_: Any,
+    ) -> dict[str, Any]:
+        """The twelve months of one year, summed over the ledger's rows for the same filters (the chart
+        beside the ledger): counts and rates per month."""
+        ledger = self.ledger(by=by, period="month", year=year, community=community, contact_point_id=contact_point_id,
+                             member_id=member_id, after=after)
+        year = ledger["year"]
+        rows: dict[str, list[dict[str, Any]]] = {f"{year:04d}-{m:02d}": [] for m in range(1, 13)}
+        for item in ledger["items"]:
+            rows.setdefault(item["period"], []).append(item)
+        return {"year": year, "months": [{"month": m, **with_rates(_sum(rows[m]))} for m in sorted(rows)]}
 
     def ledger(
         self, *, by: str = "member", period: str = "month", year: int | None = None, month: int | None = None,

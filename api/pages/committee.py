@@ -42,6 +42,16 @@ def agenda():  # type: ignore[no-untyped-def]
     return render_template("committee/agenda.html", agenda=listing)
 
 
+@bp.get("/archive")
+@signed_in(may="matter.read")
+def archive():  # type: ignore[no-untyped-def]
+    """Closed and ended matters, by the year they finished."""
+    community = request.args.get("community") or g.user.principal.community_code or None
+    year = request.args.get("year", type=int)
+    listing = g.user.agenda.archive(year=year, community=community)
+    return render_template("committee/archive.html", archive=listing)
+
+
 @bp.route("/matters/new", methods=["GET", "POST"])
 @signed_in(may="matter.manage")
 def open_matter():  # type: ignore[no-untyped-def]

@@ -133,8 +133,11 @@ def _petition_page(reference: str, field_errors: dict[str, list[str]], failed_st
     points = {p["id"]: p for p in community["contact_points"]}
     tracking = session.get("tracking_code") or {}
     history = g.user.petitions.history(reference)
+    matter = (g.user.committee.get(current["matter_id"])  # the committee matter it waits on or was ended by
+              if current.get("matter_id") and g.user.may("committee", "get") else None)
     return render_template(
         "desk/petition.html", petition=current, history=history, people=people(history), members=members,
+        matter=matter,
         points=points, errors=field_errors, failed_step=failed_step, form=request.form,
         tracking_code=tracking.get("code") if tracking.get("reference") == reference else None,
         today=services().clock.now().date(), deadline=g.user.petitions.deadline(reference), **_choices(),

@@ -33,15 +33,17 @@
     box.addEventListener("input", function () {
       var eligible = value("eligible"), present = value("present");
       var sum = value("votes_for") + value("votes_against") + value("abstentions");
-      if (!eligible || !present) { vote.textContent = ""; return; }
-      if (sum !== present) {
+      if (!eligible || !present) { vote.textContent = ""; vote.classList.remove("fails"); return; }
+      if (sum !== present) {  // a failure, in the failure colour: the vote cannot be saved like this
         vote.textContent = box.dataset.textMismatch.replace("{sum}", sum).replace("{present}", present);
+        vote.classList.add("fails");
         return;
       }
       var quorum = present / eligible > fraction(box.dataset.quorum);
       var passed = quorum && value("votes_for") / present > fraction(box.dataset.majority);
       vote.textContent = (quorum ? box.dataset.textQuorum : box.dataset.textNoQuorum) + " · " +
         (passed ? box.dataset.textPassed : box.dataset.textRejected);
+      vote.classList.toggle("fails", !passed);
     });
   }
 
