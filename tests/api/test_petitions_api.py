@@ -281,7 +281,7 @@ class TestCommunities:
     def test_committee_rules_are_set_per_community(self, client, community):
         response = client.put("/api/communities/jinhua/committee-rules", json={"quorum": "1/2", "majority": "2/3"},
                               headers=ACTOR)
-        assert response.json["committee_rules"] == {"quorum": "1/2", "majority": "2/3"}
+        assert response.json["committee_rules"] == {"quorum": "1/2", "majority": "2/3", "notice_days": 7}
 
 
 def test_the_openapi_document_describes_the_api(client):
