@@ -151,8 +151,12 @@ def visit(visit_id: UUID):  # type: ignore[no-untyped-def]
     may_raise = g.user.principal.can("visit.record") and (
         shown["member_id"] == g.user.principal.member_id
         or g.user.principal.oversees_members_of(shown["community"]))
+    questionnaires = [  # answered here during the visit (问卷调查), on the member's phone
+        q for q in g.user.questionnaires.list() if q["stage"] == "open"
+        and q["contact_point_id"] in (None, shown["contact_point_id"])
+    ] if may_raise and g.user.may("questionnaires", "answer") else []
     return render_template("visits/visit.html", visit=shown, form=form, errors=field_errors, categories=CATEGORIES,
-                           may_raise=may_raise)
+                           may_raise=may_raise, questionnaires=questionnaires)
 
 
 # ---- households and pairings ------------------------------------------------------------------------

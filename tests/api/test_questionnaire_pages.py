@@ -3,6 +3,7 @@ codes, results per contact point with free-text answers, close, feedback."""
 
 from __future__ import annotations
 
+from service.permissions import Principal
 from tests.api.test_member_work_pages import page_client
 
 
@@ -54,6 +55,12 @@ def test_a_member_records_an_answer_sheet_during_a_visit_once_even_sent_twice(ap
     services.questionnaires.open(qid, actor="chensec")
     page = member.get(f"/work/questionnaires/{qid}")
     assert 'id="answer-form"' in page.text and 'name="q1" value="2"' in page.text
+    visit = services.visits.seen_by(Principal("limember", "李强", ("handling_member",), "jinhua", community["handler"])
+                                    ).record(visited_on=today, form="home_visit", people_met=3, learned="停车难",
+                                             actor="limember")
+    services.projections.catch_up()
+    at_the_door = member.get(f"/visits/{visit['id']}")  # from the visit to the answer sheet
+    assert f"/work/questionnaires/{qid}#answer" in at_the_door.text
     empty = member.post(f"/work/questionnaires/{qid}/answer", data={"idempotency_key": "sheet-1"})
     assert empty.status_code == 422 and 'id="answer-form"' in empty.text
     sheet = {"idempotency_key": "sheet-1", "contact_point_id": community["other_contact_point"], "q0": "0",
