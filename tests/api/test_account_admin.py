@@ -204,3 +204,22 @@ class TestCommitteeRules:
         assert response.json["committee_rules"] == {"quorum": "2/3", "majority": "1/2", "notice_days": 14}
         kept = client.put("/api/communities/jinhua/committee-rules", json={"quorum": "3/4", "majority": "1/2"})
         assert kept.json["committee_rules"]["notice_days"] == 14
+
+
+class TestCommunityForms:
+    def test_a_refused_community_keeps_what_was_typed(self, pages):
+        response = admin_client(pages).post("/admin/communities", data={
+            "what": "community", "code": "jinhua", "name": "金华新社区", "kind": "village"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert 'value="jinhua"' in page and 'value="金华新社区"' in page
+        assert '<option value="village" selected>' in page
+        assert "已有使用此代码的社区。" in page
+
+    def test_a_refused_contact_point_keeps_its_name_in_its_communitys_form_only(self, pages, services):
+        services.communities.register(code="yinhe", name="银河社区", kind="community", actor="test")
+        response = admin_client(pages).post("/admin/communities", data={
+            "what": "contact_point", "community": "jinhua", "name": "第一网格", "area": "11-15栋"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert page.count('value="第一网格"') == 1 and page.count('value="11-15栋"') == 1
