@@ -93,6 +93,7 @@ LABELS = {
     "desk_staff": _l("Desk staff"), "handling_member": _l("Handling member"),
     "committee_secretary": _l("Committee secretary"), "committee_member": _l("Committee member"),
     "leadership": _l("Leadership"), "administrator": _l("Administrator"),
+    "oversight": _l("Street office oversight"),
 }
 
 
