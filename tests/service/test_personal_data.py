@@ -219,3 +219,42 @@ def test_a_busy_wal_at_an_erasure_is_truncated_by_the_next_write_and_the_erasure
     assert keys.mark(SCRUB_PENDING) is None
     assert key not in (wal.read_bytes() if wal.exists() else b"")
     assert key not in Path(settings.key_store_url.removeprefix("sqlite:///")).read_bytes()
+
+
+def test_on_postgresql_an_erasure_that_had_to_keep_a_dead_row_says_so_and_a_later_write_rewrites_it(tmp_path):
+    import uuid
+
+    import psycopg
+
+    from service.bootstrap import bootstrap
+    from service.clock import ManualClock
+    from service.store.personal_data import SCRUB_PENDING
+    from tests.conftest import START, fresh_settings
+    from tests.service.test_store_scan import key_store_in_a_database_of_its_own
+    from tests.store_helpers import found_in, key_forms, relation_files
+
+    with fresh_settings(tmp_path) as shared, key_store_in_a_database_of_its_own(shared) as settings:
+        if not settings.is_postgres:
+            pytest.skip("dead rows of PostgreSQL")
+        services = bootstrap(settings, ManualClock(START))
+        try:
+            keys = services.log.keys
+            subject = str(uuid.uuid4())
+            key = keys.key_for_writing(subject)
+            keys.index(subject, [("phone", PHONE)])
+            digest = keys.blind("phone", PHONE).encode()
+            with psycopg.connect(settings.key_store_url) as holder:  # a transaction that still sees the key
+                holder.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+                assert holder.execute("SELECT count(*) FROM personal_data_keys").fetchone()[0] == 1
+                assert keys.erase(subject) is False  # VACUUM FULL had to copy the dead row: not cleared, said so
+                assert keys.mark(SCRUB_PENDING)
+                files = relation_files(settings.key_store_url)
+                assert found_in(files, key_forms(key))  # the dead row, in the rewritten partition's file
+            assert keys.key(subject) is None  # erased all the same
+
+            keys.key_for_writing(str(uuid.uuid4()))  # a later write of a new key rewrites the partitions again
+            assert keys.mark(SCRUB_PENDING) is None
+            files = relation_files(settings.key_store_url)
+            assert found_in(files, key_forms(key)) == [] and found_in(files, [digest]) == []
+        finally:
+            services.close()
