@@ -75,6 +75,7 @@ def crawl(app, client, codes: list[str]) -> tuple[dict[str, str], set[str]]:
     months = sorted({f"{d.year:04d}-{d.month:02d}" for d in (today - timedelta(days=n) for n in range(0, 160, 20))})
     questionnaires = services.log.aggregate_ids_created_by(Questionnaire.Drafted)
     commitments = [c["id"] for c in services.commitments.list() if c["approved_at"]]
+    reviews = [r["id"] for r in services.reviews.list() if r["stage"] != "gathered"]  # reported: public pages
     for rule in public_rules(app):
         crawled.add(rule)
         urls = [rule.replace("<code>", code) for code in codes] if "<code>" in rule else [rule]
@@ -95,6 +96,9 @@ def crawl(app, client, codes: list[str]) -> tuple[dict[str, str], set[str]]:
             assert urls
         if "<uuid:commitment_id>" in rule:
             urls = [rule.replace("<uuid:commitment_id>", str(i)) for i in commitments]
+            assert urls
+        if "<uuid:review_id>" in rule:
+            urls = [rule.replace("<uuid:review_id>", str(i)) for i in reviews]
             assert urls
         for url in urls:
             page = 1
