@@ -95,7 +95,6 @@ marks = Table(
 )
 ERASURES_CHECKED = "erasures_checked"
 DEAD_KEPT = re.compile(r"(\d+) dead row versions cannot be removed yet")
-DEAD_KEPT = re.compile(r"(\d+) dead row versions cannot be removed yet")
 
 # A new subject's key and its blind-index rows in one statement (PostgreSQL): inserted, or the key already
 # there answered; index rows only for a subject whose key is not erased.
