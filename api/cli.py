@@ -243,6 +243,34 @@ def reapply_erasures(settings: Settings) -> None:
         services.close()
 
 
+@main.command("erase-person")
+@click.option("--phone", default=None, help="the petitioner's phone (either this or --name)")
+@click.option("--name", default=None, help="the petitioner's full name (either this or --phone)")
+@click.option("--community", default=None, help="only this community's petitions (default: every community)")
+@click.option("--requested-by", required=True, help="who lawfully asked for the erasure")
+@click.option("--reason", required=True, help="why: the legal ground")
+@click.pass_obj
+def erase_person(settings: Settings, phone: str | None, name: str | None, community: str | None,
+                 requested_by: str, reason: str) -> None:
+    """Erase a petitioner's personal data in every petition of theirs, found by phone or full name."""
+    from service.principal import Principal
+
+    services = bootstrap(settings)
+    try:
+        principal = Principal("system", "系统 System", ("administrator",), community) if community else SYSTEM
+        erased = services.as_user(principal).petitions.erase_person(
+            phone=phone, name=name, requested_by=requested_by, reason=reason)
+    except errors.ServiceError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        services.close()
+    click.echo(f"{len(erased['petitions'])} petition(s) erased: "
+               + ", ".join(p["reference"] for p in erased["petitions"]))
+    if not erased["key_store_cleared"]:
+        click.echo("The key store could not clear the erased keys' traces yet: the next write or start does "
+                   "(or run `petitions keys scrub`).")
+
+
 @keys.command("scrub")
 @click.pass_obj
 def scrub(settings: Settings) -> None:

@@ -109,3 +109,21 @@ def test_the_api_answers_what_was_erased_and_only_an_administrator_may(app, serv
 
     again = client.post("/api/petitions/erase-person", json={"phone": PHONE, **REQUEST})
     assert again.status_code == 422  # erased: nothing of the person is found any more
+
+
+def test_the_command_line_erases_a_person_in_one_community_and_lists_the_petitions(services, settings, petitions):
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    args = ["--database-url", settings.database_url, "--keys-database-url", settings.key_store_url, "erase-person",
+            "--phone", "+86 13800001234", "--community", "jinhua", "--requested-by", REQUEST["requested_by"],
+            "--reason", REQUEST["reason"]]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("2 petition(s) erased: ")
+    assert all(reference in result.output for reference in petitions["mine"]) and PHONE not in result.output
+    assert services.petitions.get(petitions["elsewhere"])["petitioner"]["name"] == NAME
+
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 1 and "phone: no petition you may see" in again.output
