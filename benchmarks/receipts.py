@@ -90,8 +90,11 @@ def run_threads(services: Any, places: list[dict[str, str]], clients: int, secon
 
 
 def _process_client(settings: Any, place: dict[str, str], seconds: float, start: Any, queue: Any) -> None:
+    import os
+
     from service.bootstrap import bootstrap
 
+    os.environ["PETITIONS_CREATE_TABLE"] = "n"  # the tables exist; processes starting at once must not run DDL
     services = bootstrap(settings)
     references: list[str] = []
     # one receipt before the clock starts: the process's connections, counter and community are read
