@@ -293,6 +293,9 @@ class DeadlineSchema(CountedSpanSchema):
     overdue = fields.Boolean(metadata={"description": "still open and past its due date"})
     marked_overdue_on = fields.Date(allow_none=True)
     working_days_left = fields.Integer(allow_none=True, metadata={"description": "negative: working days late"})
+    official_due_date = fields.Date(allow_none=True, metadata={
+        "description": "set before that year's official holidays were entered: the due date counted on them, when it "
+                       "differs (the date set stands until the deadline is extended)"})
     state = fields.String(metadata={"description": "running, due_today, overdue or settled"})
 
 

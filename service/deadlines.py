@@ -13,7 +13,7 @@ from typing import Any
 import chinese_calendar
 
 from domain.petition import Petition
-from service.working_days import LIBRARY, WorkingCalendar, working_days_between
+from service.working_days import LIBRARY, WorkingCalendar, add_working_days, working_days_between
 
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
@@ -68,7 +68,8 @@ def explain(events: list[Any], today: date, calendar: WorkingCalendar = LIBRARY)
         if isinstance(e, Petition.DeadlineSet):
             start = e.at.date()
             current = {"set_on": start, "working_days": e.working_days, "due_date": e.due_date,
-                       **counted(start, e.due_date, calendar), "extensions": []}
+                       **counted(start, e.due_date, calendar), "extensions": [],
+                       "official_due_date": _recounted(start, e.working_days, e.due_date, calendar)}
             overdue_on = None
         elif isinstance(e, Petition.DeadlineExtended) and current is not None:
             current["extensions"].append({
@@ -101,6 +102,13 @@ def explain(events: list[Any], today: date, calendar: WorkingCalendar = LIBRARY)
     else:
         current["state"] = "running"
     return current
+
+
+def _recounted(start: date, working_days: int, due: date, calendar: WorkingCalendar) -> date | None:
+    """The due date on today's calendar when it differs from the one set (it was counted before that
+    year's official holidays were entered): the recorded date stands until someone extends it."""
+    recounted = add_working_days(start, working_days, calendar)
+    return recounted.due_date if not recounted.provisional and recounted.due_date != due else None
 
 
 def _status_after(e: Any, status: str | None) -> str | None:

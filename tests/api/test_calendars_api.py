@@ -81,6 +81,9 @@ class TestTheJsonApi:
         administrator.put("/api/calendars/2027", json={"lines": LINES_2027})
         assert client.get("/api/desk/worklist", headers=ACTOR).json["items"][0]["due_date_provisional"] is False
         assert desk.get(reference)["due_date_provisional"] is False
+        looked_up = client.post("/api/public/lookup", json={"reference": reference, "tracking_code": received["tracking_code"]})
+        assert looked_up.json["deadline"]["official_due_date"] == "2027-01-06"
+        assert looked_up.json["due_date"] == "2027-01-05"  # the date set stands
 
 
 class TestTheAdministratorsPage:

@@ -66,6 +66,15 @@ class TestEnteringNextYear:
         assert services.worklist.worklist().items[0]["due_date_provisional"] is False
         assert admin(services).calendars.status()["warn_missing"] == []
 
+    def test_a_deadline_set_before_the_year_was_entered_keeps_its_date_and_says_what_it_would_be(
+            self, services, community, late_december):
+        reference, _ = deadlined(services, community)
+        assert services.petitions.deadline(reference)["official_due_date"] is None  # nothing official to compare
+        admin(services).calendars.enter(2027, lines=LINES_2027)
+        deadline = services.petitions.deadline(reference)
+        assert (deadline["due_date"], deadline["official_due_date"], deadline["provisional"]) == (
+            date(2027, 1, 5), date(2027, 1, 6), False)
+
     def test_entering_it_again_corrects_it_and_both_are_in_the_log(self, services, late_december):
         calendars = admin(services).calendars
         calendars.enter(2027, lines=LINES_2027)
