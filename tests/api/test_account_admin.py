@@ -163,6 +163,15 @@ class TestPasswordReset:
         assert response.status_code == 422
         assert 'value="short"' in page and "密码：" in page
 
+    def test_changing_ones_own_password_ends_ones_other_sessions(self, pages):
+        here, elsewhere = pages.test_client(), pages.test_client()
+        login(here, "wangfang", STAFF)
+        login(elsewhere, "wangfang", STAFF)
+        assert here.post("/password", data={"current_password": STAFF, "new_password": OWN,
+                                            "new_password_repeat": OWN}).status_code == 302
+        assert here.get("/desk/find").status_code == 200
+        assert elsewhere.get("/desk/find").headers["Location"].startswith("/login")
+
     def test_a_wrong_current_password_is_refused(self, services, people):
         services.accounts.reset_password("wangfang", password=TEMPORARY, actor="admin")
         with pytest.raises(InvalidInputError) as refused:
