@@ -37,7 +37,7 @@ class YearCalendars(Idempotent, UseCase):
     @idempotent(lambda _, calendar: year_view(calendar))
     def enter(self, year: int | None, *, lines: str, actor: str) -> dict[str, Any]:
         """Enters (or corrects) ``year``'s official holidays and make-up working days from lines such as
-        ``2027-01-01 holiday 元旦`` and ``2027-02-07 workday``."""
+        ``2027-01-01 holiday 元旦`` and ``2027-02-07 workday`` (no year: the year of the first date)."""
         now = self.clock.now()
         try:
             days = parse_lines(lines)
