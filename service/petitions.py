@@ -355,7 +355,7 @@ class PetitionDesk(Idempotent, UseCase):
             if isinstance(petition, Petition) and self.principal.sees(community_code_of(petition.contact_point_id)):
                 found.append(petition)
         if not found:
-            raise errors.InvalidInputError({kind: ["no petition you may see has a petitioner with this " + kind]})
+            raise errors.InvalidInputError({kind: [f"no petition you may see has a petitioner with this {kind}"]})
         erased, cleared = [], True
         for petition in sorted(found, key=lambda p: p.reference):
             outcome, done = self._erase(petition.reference, requested_by=requested_by, reason=reason, actor=actor)

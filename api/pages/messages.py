@@ -326,6 +326,8 @@ RULES: list[Rule] = [
           lambda v: _("Name the resident whose data is to be erased.")),
     _rule(r"no (opinion or objection|named answer) in this community names this resident",
           lambda v: _("Nothing in this community names this resident.")),
+    _rule(r"no petition you may see has a petitioner with this .+",
+          lambda v: _("No petition of your community has a petitioner with this phone or name.")),
     _rule(r"no such member|not members of this community: .*|not one of your households: .*",
           lambda v: _("Choose from the listed names.")),
     _rule(r"your account names no member: ask an administrator",
