@@ -89,6 +89,7 @@ class Services:
         self.supervision = Supervision(self.petitions, self.projections, self.matter_outcomes, self.clock)
         self.transparency = TransparencyLog(self.projections.engine, self.signing_key)
         self.board = PublicBoard(self.projections, self.clock, transparency=self.transparency)
+        self.board.working_calendar = self.calendars.working_calendar
         self.history = BoardHistory(self.projections, self.clock, self.transparency)
         self.lookup = PetitionerLookup(self.projections, self.clock)
         self.lookup.history = self.history

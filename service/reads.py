@@ -266,11 +266,14 @@ class PublicBoard(_Reads):
         )
         points = queries.contact_point_names(self.engine, community_id)
         today = self.today()
+        calendar = self.working_calendar()
         items = [{
             "reference": r["reference"], "category": r["category"], "summary": r["summary"], "status": r["status"],
             "contact_point_id": r["contact_point_id"], "contact_point": points.get(r["contact_point_id"], ""),
             "received_on": local(r["received_at"]).date(), "due_date": r["due_date"], "overdue": r["overdue"],
             "days_to_deadline": (r["due_date"] - today).days if r["due_date"] else None,
+            "due_date_provisional": bool(r["due_date"] and calendar.missing_years(local(r["received_at"]).date(),
+                                                                                 r["due_date"])),
         } for r in rows]
         self._with_entries(items, "reference")
         return Page(items, page, per_page, total, self.projections.lowest_position())

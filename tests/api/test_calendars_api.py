@@ -75,6 +75,10 @@ class TestTheJsonApi:
         services.projections.catch_up()
         row = client.get("/api/desk/worklist", headers=ACTOR).json["items"][0]
         assert (row["due_date"], row["due_date_provisional"]) == ("2027-01-05", True)
+        public = client.get("/api/public/communities/jinhua/in-progress").json["items"][0]
+        assert (public["due_date"], public["due_date_provisional"]) == ("2027-01-05", True)
+        wall = client.get("/board/jinhua")
+        assert wall.status_code == 200 and "2027-01-05 <span class=\"provisional\"" in wall.text
         looked_up = client.post("/api/public/lookup", json={"reference": reference, "tracking_code": received["tracking_code"]})
         reasoning = looked_up.json["deadline"]
         assert reasoning["provisional"] is True and reasoning["missing_years"] == [2027]
