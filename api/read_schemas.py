@@ -307,6 +307,67 @@ class LookupStepSchema(Schema):
     note = fields.String()
 
 
+class PlanStepSchema(Schema):
+    due_date = fields.Date()
+    description = fields.String()
+    done = fields.Boolean()
+
+
+class PlanProgressSchema(Schema):
+    on = fields.Date()
+    note = fields.String()
+    step = fields.String(allow_none=True, metadata={"description": "the plan's step this note completed"})
+
+
+class LookupPlanSchema(Schema):
+    plan = fields.String()
+    due_date = fields.Date()
+    steps = fields.List(fields.Nested(PlanStepSchema))
+    progress = fields.List(fields.Nested(PlanProgressSchema))
+
+
+class LookupSolicitationSchema(Schema):
+    opens_on = fields.Date()
+    closes_on = fields.Date()
+    opinions = fields.Integer(metadata={"description": "how many opinions were recorded (never their text)"})
+    open = fields.Boolean()
+
+
+class LookupResolutionSchema(Schema):
+    text = fields.String()
+    disclosed_on = fields.Date()
+    notice_days = fields.Integer()
+    notice_ends = fields.Date()
+    days_left = fields.Integer()
+    objections = fields.Integer(metadata={"description": "how many objections were recorded (never who)"})
+    tally = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True))
+
+
+class LookupMatterProgressSchema(Schema):
+    on = fields.Date()
+    note = fields.String()
+    percent = fields.Integer()
+
+
+class LookupResultSchema(Schema):
+    text = fields.String()
+    disclosed_on = fields.Date()
+
+
+class LookupMatterSchema(Schema):
+    title = fields.String()
+    stage = fields.String()
+    opened_on = fields.Date()
+    solicitation = fields.Nested(LookupSolicitationSchema, allow_none=True)
+    vote_held_on = fields.Date(allow_none=True)
+    resolution = fields.Nested(LookupResolutionSchema, allow_none=True)
+    percent = fields.Integer()
+    progress = fields.List(fields.Nested(LookupMatterProgressSchema))
+    completed_on = fields.Date(allow_none=True)
+    result = fields.Nested(LookupResultSchema, allow_none=True)
+    end_reason = fields.String(allow_none=True)
+
+
 class LookupSchema(Schema):
     reference = fields.String()
     status = fields.String()
@@ -325,6 +386,10 @@ class LookupSchema(Schema):
     steps = fields.List(fields.Nested(LookupStepSchema))
     deadline = fields.Nested(DeadlineSchema, allow_none=True)
     as_of = fields.Date(allow_none=True)
+    plan = fields.Nested(LookupPlanSchema, allow_none=True, metadata={
+        "description": "the deadline's plan, its dated steps and the progress notes since it was set"})
+    matter = fields.Nested(LookupMatterSchema, allow_none=True, metadata={
+        "description": "the public progress of the committee matter that took the petition up"})
 
 
 class WorkItemSchema(Schema):
