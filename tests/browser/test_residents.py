@@ -31,7 +31,9 @@ def test_a_resident_answers_once_and_sees_the_feedback_on_the_board(browser, ser
     assert notice.status == 200
     expect(page.locator("#notice svg")).to_be_visible()  # the QR code on the paper notice
     address = page.locator("#notice code").inner_text()
-    page.goto(address)
+    path = f"/board/questionnaires/{drafted['id']}"
+    assert address.endswith(path)  # the configured public base URL, then the page
+    page.goto(server + path)
     expect(page.locator("h1")).to_have_text("小区停车意见征集")
     page.get_by_label("支持").check()
     page.fill("textarea[name=q1]", "希望东门多划几个车位")
