@@ -5,7 +5,9 @@ checked use cases as benchmarks/commands.py does; ``--processes`` runs each clie
 with its own service, so desks of different processes collide on the counter as gunicorn workers
 would), every client first receives petitions for ``--seconds``, then sets a deadline on the ones it
 received for ``--seconds``. By default every client desks for the same community (the worst case: one
-counter); ``--communities K`` spreads the clients over K communities.
+counter); ``--communities K`` spreads the clients over K communities. Each process of ``--processes``
+has its own pools and followers: at 8 or more on a PostgreSQL server shared with others, mind
+``max_connections``.
 
     python benchmarks/receipts.py [--seconds 3] [--clients 1,4,8,16] [--database-url postgresql://postgres@127.0.0.1:5432/test]
 """
