@@ -5,6 +5,7 @@ point makes one answer per resident without collecting names."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -18,28 +19,36 @@ from service import errors
 bp = Blueprint("residents", __name__, url_prefix="/board")
 
 
-@bp.route("/questionnaires/<uuid:questionnaire_id>", methods=["GET", "POST"])
-def answer_questionnaire(questionnaire_id: UUID):  # type: ignore[no-untyped-def]
-    questionnaire = services().questionnaires.public_form(questionnaire_id)
+def _resident_form(template: str, context: dict[str, Any], submit: Callable[[str], Any], thanks: Callable[[Any], Any]):  # type: ignore[no-untyped-def]
+    """One resident's answer page: shown, sent with the one-time code, refused at its fields (422) or slowed (429);
+    what was typed stays in the form."""
     form = request.form
     problems: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            answered = services().questionnaires.answer_as_resident(
-                questionnaire_id, code=form.get("code", ""), answers=answers_from_form(questionnaire, form),
-                client=request.remote_addr or "")
+            result = submit(request.remote_addr or "")
         except errors.InvalidInputError as error:
             problems = error.fields
         except errors.IllegalStepError as error:
             problems = {"_": [error.message]}
         except errors.TooManyAttemptsError as error:
-            return render_template("residents/questionnaire.html", q=questionnaire, form=form,
-                                   problems={"code": ["too_many"]}, retry_after=error.retry_after), 429, \
-                {"Retry-After": str(error.retry_after)}
+            return render_template(template, **context, form=form, problems={"code": ["too_many"]},
+                                   retry_after=error.retry_after), 429, {"Retry-After": str(error.retry_after)}
         else:
-            return render_template("residents/thanks.html", number=answered["number"], title=questionnaire["title"])
-    return render_template("residents/questionnaire.html", q=questionnaire, form=form, problems=problems), \
-        (422 if problems else 200)
+            return thanks(result)
+    return render_template(template, **context, form=form, problems=problems), (422 if problems else 200)
+
+
+@bp.route("/questionnaires/<uuid:questionnaire_id>", methods=["GET", "POST"])
+def answer_questionnaire(questionnaire_id: UUID):  # type: ignore[no-untyped-def]
+    questionnaire = services().questionnaires.public_form(questionnaire_id)
+    form = request.form
+    return _resident_form(
+        "residents/questionnaire.html", {"q": questionnaire},
+        lambda client: services().questionnaires.answer_as_resident(
+            questionnaire_id, code=form.get("code", ""), answers=answers_from_form(questionnaire, form), client=client),
+        lambda answered: render_template("residents/thanks.html", number=answered["number"],
+                                         title=questionnaire["title"]))
 
 
 @bp.get("/questionnaires/<uuid:questionnaire_id>/notice")
@@ -56,24 +65,12 @@ def questionnaire_notice(questionnaire_id: UUID):  # type: ignore[no-untyped-def
 def evaluate_commitment(commitment_id: UUID):  # type: ignore[no-untyped-def]
     commitment = services().commitments.public_one(commitment_id)
     form = request.form
-    problems: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            services().commitments.evaluate_as_resident(
-                commitment_id, code=form.get("code", ""), satisfaction=form.get("satisfaction", ""),
-                comment=form.get("comment", ""), client=request.remote_addr or "")
-        except errors.InvalidInputError as error:
-            problems = error.fields
-        except errors.IllegalStepError as error:
-            problems = {"_": [error.message]}
-        except errors.TooManyAttemptsError as error:
-            return render_template("residents/evaluation.html", c=commitment, form=form,
-                                   problems={"code": ["too_many"]}, retry_after=error.retry_after), 429, \
-                {"Retry-After": str(error.retry_after)}
-        else:
-            return render_template("residents/thanks.html", number=None, title=commitment["text"])
-    return render_template("residents/evaluation.html", c=commitment, form=form, problems=problems), \
-        (422 if problems else 200)
+    return _resident_form(
+        "residents/evaluation.html", {"c": commitment},
+        lambda client: services().commitments.evaluate_as_resident(
+            commitment_id, code=form.get("code", ""), satisfaction=form.get("satisfaction", ""),
+            comment=form.get("comment", ""), client=client),
+        lambda _: render_template("residents/thanks.html", number=None, title=commitment["text"]))
 
 
 @bp.get("/commitments/<uuid:commitment_id>/notice")
@@ -90,25 +87,11 @@ def evaluate_review(review_id: UUID):  # type: ignore[no-untyped-def]
     """评议: a resident evaluates a member's year-end report with a one-time code (a repeat counts once)."""
     review = services().reviews.public_one(review_id)
     form = request.form
-    problems: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            services().reviews.evaluate_as_resident(review_id, code=form.get("code", ""),
-                                                    satisfaction=form.get("satisfaction", ""),
-                                                    client=request.remote_addr or "")
-        except errors.InvalidInputError as error:
-            problems = error.fields
-        except errors.IllegalStepError as error:
-            problems = {"_": [error.message]}
-        except errors.TooManyAttemptsError as error:
-            return render_template("residents/review_evaluation.html", r=review, form=form,
-                                   problems={"code": ["too_many"]}, retry_after=error.retry_after), 429, \
-                {"Retry-After": str(error.retry_after)}
-        else:
-            return render_template("residents/thanks.html", number=None,
-                                   title=f"{review['member']} · {review['year']}")
-    return render_template("residents/review_evaluation.html", r=review, form=form, problems=problems), \
-        (422 if problems else 200)
+    return _resident_form(
+        "residents/review_evaluation.html", {"r": review},
+        lambda client: services().reviews.evaluate_as_resident(
+            review_id, code=form.get("code", ""), satisfaction=form.get("satisfaction", ""), client=client),
+        lambda _: render_template("residents/thanks.html", number=None, title=f"{review['member']} · {review['year']}"))
 
 
 @bp.get("/reviews/<uuid:review_id>/notice")
