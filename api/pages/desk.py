@@ -117,7 +117,8 @@ def find():  # type: ignore[no-untyped-def]
             return redirect(url_for("desk.petition", reference=reference))
         except errors.NotFoundError:
             flash(_("No petition has the reference number %(reference)s.", reference=reference), "error")
-    return render_template("desk/find.html", reference=reference)
+    example = f"{g.user.principal.community_code or 'jinhua'}-{services().clock.now().year}-000123"
+    return render_template("desk/find.html", reference=reference, example=example)
 
 
 @bp.get("/petitions/<reference>")

@@ -126,7 +126,8 @@ class TestDeadline:
 
     def test_a_deadline_the_service_computes_is_offered_before_saving(self, client):
         response = client.get("/api/working-days/due-date?working_days=3&start=2026-09-30")
-        assert response.json == {"start": "2026-09-30", "working_days": 3, "due_date": "2026-10-10"}
+        assert response.json == {"start": "2026-09-30", "working_days": 3, "due_date": "2026-10-10",
+                                 "provisional": False}
 
     def test_progress_extension_and_resolution(self, desk, clock, community):
         reference = desk.receive()["reference"]

@@ -32,7 +32,7 @@ def receive_and_escalate(page, server, summary: str) -> str:
     page.fill("#details", f"{summary}：老人上下楼困难，希望加装电梯")
     page.fill("#petitioner_name", "李秀英")
     page.click("#receive")
-    expect(page).to_have_url(re.compile(r"/desk/petitions/\d{4}-\d{6}$"))
+    expect(page).to_have_url(re.compile(r"/desk/petitions/[a-z]+-\d{4}-\d{6}$"))
     reference = page.url.rsplit("/", 1)[1]
     page.click("summary:has-text('报党委')")
     page.fill("#escalate_reason", "涉及公共维修资金，需要集体决策")

@@ -285,7 +285,7 @@ def test_finished_matters_stay_reachable_and_a_rejected_vote_reads_as_a_failure(
     assert_reads_as_chinese(page)
     screenshots(page, "committee-archive")
     page.goto(f"{server}/committee/archive?year=2025")
-    expect(page.locator("#archive")).to_contain_text("本年度没有办结或终止的议题。")
+    expect(page.locator("#archive")).to_contain_text("本年度没有结案或终止的议题。")
 
     # the matter links to its petition, the petition back to its matter
     page.goto(f"{server}/committee/archive")

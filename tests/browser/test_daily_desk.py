@@ -36,7 +36,7 @@ def test_a_phone_typed_with_a_chinese_input_method_is_kept_and_a_note_is_refused
 
     fill_intake(page, server, "１３８ １２３４－５６７８")
     page.press("#details", "Control+Enter")
-    expect(page).to_have_url(re.compile(r"/desk/petitions/\d{4}-\d{6}$"))
+    expect(page).to_have_url(re.compile(r"/desk/petitions/[a-z]+-\d{4}-\d{6}$"))
     expect(page.locator(".card").first).to_contain_text("13812345678")
 
     before = live_services.log.last_position()
@@ -61,7 +61,7 @@ def test_a_phone_typed_with_a_chinese_input_method_is_kept_and_a_note_is_refused
     expect(page.locator("#petitioner_phone")).to_be_enabled()
     page.check("#anonymous")
     page.click("#receive")
-    expect(page).to_have_url(re.compile(r"/desk/petitions/\d{4}-\d{6}$"))
+    expect(page).to_have_url(re.compile(r"/desk/petitions/[a-z]+-\d{4}-\d{6}$"))
     expect(page.locator(".card").first).to_contain_text("不记名")
     expect(page.locator(".card").first).not_to_contain_text("张三丰")
 
@@ -71,7 +71,7 @@ def test_refused_steps_read_in_chinese_and_name_the_field(page, server, live_ser
     sign_in(page, server, "wangfang", "wangfang-Tulip-Quartz-7")
     fill_intake(page, server, "13812345678")
     page.click("#receive")
-    expect(page).to_have_url(re.compile(r"/desk/petitions/\d{4}-\d{6}$"))
+    expect(page).to_have_url(re.compile(r"/desk/petitions/[a-z]+-\d{4}-\d{6}$"))
 
     page.click("summary:has-text('设定时限')")
     page.fill("#plan", "联系物业，限期清运")
@@ -128,7 +128,7 @@ def test_names_not_ids_and_one_name_for_the_committee(page, server, live_service
     sign_in(page, server, "wangfang", "wangfang-Tulip-Quartz-7")
     fill_intake(page, server, "13812345678")
     page.click("#receive")
-    expect(page).to_have_url(re.compile(r"/desk/petitions/\d{4}-\d{6}$"))
+    expect(page).to_have_url(re.compile(r"/desk/petitions/[a-z]+-\d{4}-\d{6}$"))
     expect(page.locator("#timeline")).to_contain_text("王芳")
     expect(page.locator("#timeline")).not_to_contain_text("wangfang")
     assert_reads_as_chinese(page)
@@ -216,7 +216,7 @@ def test_a_lost_tracking_code_is_reissued_and_the_old_one_stops_working(page, se
     sign_in(page, server, "wangfang", "wangfang-Tulip-Quartz-7")
     fill_intake(page, server, "13812345678")
     page.click("#receive")
-    expect(page).to_have_url(re.compile(r"/desk/petitions/\d{4}-\d{6}$"))
+    expect(page).to_have_url(re.compile(r"/desk/petitions/[a-z]+-\d{4}-\d{6}$"))
     reference = page.url.rsplit("/", 1)[1]
     code = re.compile(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}")
     old = code.search(page.locator("#tracking").inner_text()).group(0)

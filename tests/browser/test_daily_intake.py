@@ -83,7 +83,7 @@ def test_a_petition_is_received_from_the_keyboard_in_under_a_minute(page, server
     assert_reads_as_chinese(page)
     page.keyboard.press("Control+Enter")
     keys += 1
-    expect(page).to_have_url(re.compile(r"/desk/petitions/\d{4}-\d{6}$"))
+    expect(page).to_have_url(re.compile(r"/desk/petitions/[a-z]+-\d{4}-\d{6}$"))
     took = time.monotonic() - started
     expect(page.locator("main")).to_contain_text("3号楼门口垃圾两天没人清运，有异味，老人出入不便")
     expect(page.locator("main")).to_contain_text("环境卫生")
@@ -102,7 +102,7 @@ def test_details_left_blank_keep_the_summary_and_the_category_matches_characters
     expect(page.locator("#category")).to_have_value("neighbour_dispute")  # nothing matched: the choice stays
     page.fill("#summary", "楼上漏水到楼下")
     page.click("#receive")
-    expect(page).to_have_url(re.compile(r"/desk/petitions/\d{4}-\d{6}$"))
+    expect(page).to_have_url(re.compile(r"/desk/petitions/[a-z]+-\d{4}-\d{6}$"))
     expect(page.locator("main")).to_contain_text("邻里纠纷")
     reference = page.url.rsplit("/", 1)[-1]
     assert live_services.petitions.get(reference)["details"] == "楼上漏水到楼下"

@@ -71,7 +71,7 @@ def test_a_visit_recorded_offline_is_saved_once_and_raises_a_petition(browser, s
         page.click("#raise-petition button[type=submit]")
         expect(page.locator("#raised li a")).to_have_count(1)
         reference = page.locator("#raised li a").inner_text()
-        assert re.fullmatch(r"\d{4}-\d{6}", reference)
+        assert re.fullmatch(r"[a-z]+-\d{4}-\d{6}", reference)
 
         page.goto(f"{server}/desk/worklist")
         row = page.locator("#worklist tr", has_text=reference)

@@ -107,7 +107,7 @@ class TestThePetitionsReadModel:
         with demo.projections.engine.connect() as connection:
             rows = {r.reference: r for r in connection.execute(select(petitions))}
         aggregates = all_petitions(demo)
-        assert len(rows) == len(aggregates) == 320
+        assert len(rows) == len(aggregates) >= 320
         for petition in aggregates:
             row = rows[petition.reference]
             assert row.status == petition.status
@@ -128,7 +128,7 @@ class TestThePetitionsReadModel:
         assert actual.keys() == expected.keys()
         for key, counter in expected.items():
             assert actual[key] == {name: counter[name] for name in COUNTS}, key
-        assert sum(c["received"] for c in actual.values()) == 320
+        assert sum(c["received"] for c in actual.values()) == len(all_petitions(demo)) >= 320
 
 
 class TestTheMattersReadModel:
@@ -168,7 +168,8 @@ class TestTheBoard:
     def test_the_summary_adds_up_over_the_communities(self, demo):
         summary = demo.board.summary()
         assert [c["code"] for c in summary["communities"]] == ["hepingli", "jinhua", "taoyuan", "xinglong"]
-        assert summary["totals"]["this_year"]["received"] == 320
+        assert summary["totals"]["this_year"]["received"] == sum(
+            p.received_at.year == START.year for p in all_petitions(demo))
         for field in ("received", "resolved_on_spot", "overdue", "reopened"):
             assert summary["totals"]["this_month"][field] == sum(c["this_month"][field] for c in summary["communities"])
         open_petitions = [p for p in all_petitions(demo) if p.status in OPEN_STATUSES]
@@ -204,7 +205,7 @@ class TestTheBoard:
             assert item["summary"] == petition.summary and item["status"] == petition.status
             assert item["contact_point"]
             assert set(item) == {"reference", "category", "summary", "status", "contact_point_id", "contact_point",
-                                 "received_on", "due_date", "overdue", "days_to_deadline",
+                                 "received_on", "due_date", "due_date_provisional", "overdue", "days_to_deadline",
                                  "entry"}  # nothing of the petitioner; its latest entry in the public record
             assert item["entry"] is not None
 
