@@ -98,7 +98,7 @@ def load_demo(
     report.member_work = load_demo_commitments(demo, rng, end - timedelta(days=30 * months), end)
     clock.set(end)
     demo.tick()
-    report.petitions = petitions
+    report.petitions = petitions + report.visits["reception_petitions"]
     return report
 
 
