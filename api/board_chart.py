@@ -59,7 +59,9 @@ def monthly_chart(months: list[dict[str, Any]], *, phone: bool = False, text: Ch
                 f'<rect x="{x0 + n * bar:.1f}" y="{top + plot_h - h:.1f}" width="{bar * 0.9:.1f}" height="{h:.1f}" '
                 f'fill="{colour}"><title>{escape(month["month"])} {escape(label)}: {month[key]}</title></rect>'
             )
-        name = f"{int(month['month'][5:])}月" if phone else month["month"][2:]
+        number = int(month["month"][5:])
+        starts_a_year = not phone and (index == 0 or number == 1)
+        name = f"{month['month'][:4]}年{number}月" if starts_a_year else f"{number}月"
         if text is not None:
             name = text.month(month["month"])
         parts.append(
