@@ -21,7 +21,7 @@ from service import errors
 from service.clock import Clock
 from service.store.eventstore import EventLog, translate_domain_error
 from service.permissions import PermissionDeniedError, UseCase
-from service.requests import Idempotent
+from service.requests import Idempotent, idempotent
 
 
 class ContactPointWork(Idempotent, UseCase):
@@ -209,6 +209,8 @@ class ReceptionDays(ContactPointWork):
                    "link_petition": "reception_day.manage", "list": "community.read", "get": "community.read"}
     COMMANDS = {"schedule", "cancel", "link_petition"}
 
+    @idempotent(lambda self, day: {**reception_day_view(day, self.log.repository.get(day.community_id)),
+                                   "position": self.log.last_position()})
     def schedule(
         self, *, community: str, held_on: date, starts_at: str, ends_at: str, place: str, members: list[str],
         topic: str = "", actor: str,
@@ -222,13 +224,15 @@ class ReceptionDays(ContactPointWork):
                                         place=place, members=members, topic=topic, actor=actor, at=self.clock.now())
         except DomainError as error:
             raise translate_domain_error(error, None) from None
-        position = self.log.save_or_conflict(day)
+        position = self.log.save_or_conflict(day, *self.recorded_request(day, self.clock.now()))
         return {**reception_day_view(day, found), "position": position}
 
     def get(self, day_id: UUID) -> dict[str, Any]:
         day = self._load(day_id, ReceptionDay, f"reception day {day_id}")
         return reception_day_view(day, self.log.repository.get(day.community_id))
 
+    @idempotent(lambda self, day: {**reception_day_view(day, self.log.repository.get(day.community_id)),
+                                   "position": self.log.last_position()})
     def cancel(self, day_id: UUID, *, reason: str, actor: str) -> dict[str, Any]:
         day = self._load(day_id, ReceptionDay, f"reception day {day_id}")
         _, position = self._command(day, lambda now: day.cancel(reason=reason, actor=actor, at=now))

@@ -254,12 +254,13 @@ def reception_days():  # type: ignore[no-untyped-def]
             loaded, field_errors = load_form(vs.ReceptionDayScheduleSchema(), {
                 **data, "community": code, "members": request.form.getlist("members")})
             if loaded is not None:
-                field_errors = run_step(lambda: g.user.reception_days.schedule(**loaded))
+                field_errors = run_step(lambda: g.user.reception_days.schedule(idempotency_key=form_key(), **loaded))
         elif action == "cancel":
             failed = request.form.get("day_id", "")
             loaded, field_errors = load_form(vs.CancelSchema(), {"reason": request.form.get("reason", "")})
             if loaded is not None:
-                field_errors = run_step(lambda: g.user.reception_days.cancel(_form_id("day_id"), **loaded))
+                field_errors = run_step(lambda: g.user.reception_days.cancel(_form_id("day_id"), idempotency_key=form_key(),
+                                                                             **loaded))
         else:
             abort(404)
         if not field_errors:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import token_for
@@ -239,6 +241,24 @@ class TestReceptionDayPages:
                                                           "reason": "台风预警"}).status_code == 302
         from uuid import UUID
         assert services.reception_days.get(UUID(str(day["id"])))["status"] == "cancelled"
+
+    def test_a_reception_day_form_sent_twice_schedules_one_day_and_cancels_once(self, app, services, community):
+        from tests.api.test_form_keys import key_in, twice
+        from tests.api.test_member_work_pages import page_client
+
+        desk = page_client(app, services, "wangtwice", ["desk_staff"], community["desk"])
+        form = {"do": "schedule", "held_on": "2026-09-25", "starts_at": "14:30", "ends_at": "17:00",
+                "place": "党群服务中心一楼", "members": [community["desk"]],
+                "idempotency_key": key_in(desk.get("/visits/reception-days").text)}
+        first, second, written = twice(services, desk, "/visits/reception-days", form)
+        assert (first.status_code, second.status_code, written) == (302, 302, 0)
+        [day] = services.reception_days.list(community="jinhua")
+        page = desk.get("/visits/reception-days").text
+        cancel_key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"><input type="hidden" name="do" '
+                               r'value="cancel">', page).group(1)
+        first, second, written = twice(services, desk, "/visits/reception-days", {
+            "do": "cancel", "day_id": str(day["id"]), "reason": "台风预警", "idempotency_key": cancel_key})
+        assert (first.status_code, second.status_code, written) == (302, 302, 0)
 
     def test_a_petition_received_at_todays_reception_day_is_linked_in_the_same_submission_once(
             self, app, services, community, clock):
