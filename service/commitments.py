@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from domain.commitments import SLOTS, Commitment
+from domain.commitments import SLOTS, Commitment, commitment_id
 from domain.community import community_code_of, community_id
 from domain.errors import DomainError
 from service import errors
@@ -166,9 +166,13 @@ class Commitments(AggregateSteps):
 
     def _all(self, code: str | None, year: int | None, member_id: str | None) -> list[Commitment]:
         wanted = community_id(code) if code else None
+        if member_id and year is not None:  # a member's commitments of a year have known ids: no scan
+            ids = [i for i in (commitment_id(member_id, year, slot) for slot in SLOTS) if self.log.exists(i)]
+        else:
+            ids = self.log.aggregate_ids_created_by(Commitment.Made)
         found = []
-        for commitment_id in self.log.aggregate_ids_created_by(Commitment.Made):
-            commitment = self.log.repository.get(commitment_id)
+        for each in ids:
+            commitment = self.log.repository.get(each)
             if wanted is not None and commitment.community_id != wanted:
                 continue
             if (year is not None and commitment.year != year) or (member_id and commitment.member_id != member_id):

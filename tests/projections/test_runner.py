@@ -54,7 +54,7 @@ class CrashingAfter:
 
 @pytest.fixture
 def demo(services):
-    load_demo(services, petitions=60, months=2)
+    load_demo(services, petitions=60, months=2, visit_months=2)  # every kind of event, two months of visits
     return services
 
 
