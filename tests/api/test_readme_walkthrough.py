@@ -48,7 +48,7 @@ def answers(output: str) -> list[tuple[str, str | None]]:
 @pytest.fixture
 def demo_server(settings):
     services = bootstrap(settings)  # the system clock, as `petitions demo` and `petitions serve` run
-    load_demo(services, petitions=24, months=2)
+    load_demo(services, petitions=24, months=2, visit_months=1)
     create_demo_accounts(services)
     services.projections.catch_up()
     services.projections.start(interval=0.2)

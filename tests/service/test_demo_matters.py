@@ -7,7 +7,7 @@ from service.vocabulary import STAGES
 
 
 def test_the_demo_has_matters_in_every_stage_with_their_outcomes(services):
-    report = load_demo(services, petitions=160)
+    report = load_demo(services, petitions=160, visit_months=1)
     matters = services.committee.list()
     assert {m["stage"] for m in matters} == set(STAGES)
     assert report.matters == {stage: sum(1 for m in matters if m["stage"] == stage) for stage in report.matters}

@@ -31,7 +31,7 @@ from tests.conftest import fresh_settings
 def demo(tmp_path_factory):
     with fresh_settings(tmp_path_factory.mktemp("demo")) as settings:
         services = bootstrap(settings, ManualClock(START))
-        load_demo(services)
+        load_demo(services, visit_months=2)  # the petitions and matters of the full demo; visits are checked elsewhere
         services.projections.catch_up()
         yield services
         services.close()
