@@ -124,7 +124,7 @@ def _preload_year(settings: Settings, setup: dict[str, Any], year: int, count: i
     from domain.petition import Petition
     from service.bootstrap import bootstrap
     from service.clock import CHINA
-    from service.numbering import numbering_of
+    from service.numbering import Numbering
     from service.petitions import hash_tracking_code, new_tracking_code
     from service.working_days import add_working_days
 
@@ -137,7 +137,7 @@ def _preload_year(settings: Settings, setup: dict[str, Any], year: int, count: i
     try:
         while done < count:
             size = min(batch, count - done)
-            counter = numbering_of(services.log).counter(year, setup["community"])  # the community's counter
+            counter = services.log.kept("numbering", Numbering).counter(year, setup["community"])  # the community's counter
             aggregates = []
             for n in range(size):
                 at = datetime(year, 1, 1, 9, tzinfo=CHINA) + timedelta(minutes=(done + n) * 525_600 // count)

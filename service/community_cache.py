@@ -8,7 +8,6 @@ holds within ``SECONDS``. The kept aggregate is only read, never changed or save
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -41,15 +40,4 @@ class CommunityCache:
             self._kept.pop(community_id, None)
 
 
-def communities_of(log: Any) -> CommunityCache:
-    cache = log.__dict__.get("_community_cache")
-    if cache is None:
-        with _CREATING:
-            cache = log.__dict__.get("_community_cache")
-            if cache is None:
-                cache = log.__dict__["_community_cache"] = CommunityCache(log)
-    return cache
-
-
-_CREATING = threading.Lock()
-__all__ = ["AggregateNotFoundError", "CommunityCache", "communities_of"]
+__all__ = ["AggregateNotFoundError", "CommunityCache"]

@@ -51,16 +51,3 @@ class Numbering:
     def saved(self, counter: ReferenceCounter) -> None:
         """The counter was saved with its new number: the next taker in this process starts from it."""
         self._saved[counter.id] = counter
-
-
-def numbering_of(log: Any) -> Numbering:
-    numbering = log.__dict__.get("_numbering")
-    if numbering is None:
-        with _CREATING:
-            numbering = log.__dict__.get("_numbering")
-            if numbering is None:
-                numbering = log.__dict__["_numbering"] = Numbering(log)
-    return numbering
-
-
-_CREATING = threading.Lock()

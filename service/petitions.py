@@ -22,8 +22,8 @@ from domain.petition import Petition, petition_id
 from domain.request import IdempotentRequest
 from service import errors
 from service.clock import Clock
-from service.community_cache import communities_of
-from service.numbering import PATIENCE as NUMBERING_PATIENCE, numbering_of
+from service.community_cache import CommunityCache
+from service.numbering import PATIENCE as NUMBERING_PATIENCE, Numbering
 from service.store.eventstore import EventLog, check_version, history_entry, translate_domain_error
 from service.permissions import PermissionDeniedError, UseCase
 from service.deadlines import explain as explain_deadline
@@ -156,7 +156,7 @@ class PetitionDesk(Idempotent, UseCase):
         )
         now = self.clock.now()
         tracking_code_hash = hash_tracking_code(tracking_code)
-        numbering = numbering_of(self.log)
+        numbering = self.log.kept("numbering", Numbering)
         give_up_at = time.monotonic() + NUMBERING_PATIENCE
         # The desks of one community take turns on its counter in this process (see service.numbering);
         # one in another process may still take a number first, and then this one takes the next.
@@ -455,12 +455,12 @@ class PetitionDesk(Idempotent, UseCase):
     def _community_of(self, local_id: str, field: str, passes: Callable[[Any], bool] = lambda _: True) -> Any:
         """The community, as read a few seconds ago if that copy ``passes`` the caller's checks (service.community_cache)."""
         try:
-            return communities_of(self.log).get(community_id(community_code_of(local_id)), passes)
+            return self.log.kept("communities", CommunityCache).get(community_id(community_code_of(local_id)), passes)
         except AggregateNotFoundError:
             raise errors.InvalidInputError({field: ["no such contact point"]}) from None
 
     def _check_member(self, petition: Petition, member_id: str, field: str) -> None:
-        community = communities_of(self.log).get(petition.community_id, lambda c: member_id in c.members)
+        community = self.log.kept("communities", CommunityCache).get(petition.community_id, lambda c: member_id in c.members)
         if member_id not in community.members:
             raise errors.InvalidInputError({field: ["is not a member of this community"]})
 

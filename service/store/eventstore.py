@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -38,11 +40,21 @@ class EventLog(Application[UUID]):
 
     def __init__(self, env: dict[str, str], keys: KeyStore) -> None:
         self.keys = keys
+        self._kept: dict[str, Any] = {}
+        self._keeping = threading.Lock()
         super().__init__(env=env)
         # A key store restored from a backup older than some erasures holds those people's keys again:
         # the erasures the log records past the position the key store last checked are applied again
         # before anything is served (reads only erasure events, from that position on).
         check_since_last_start(keys, self.recorder, self.mapper)
+
+    def kept(self, name: str, build: Callable[[EventLog], Any]) -> Any:
+        """State this process keeps beside the log (the desks' reference counters, the communities the
+        desk's checks read), built on first use."""
+        with self._keeping:
+            if name not in self._kept:
+                self._kept[name] = build(self)
+            return self._kept[name]
 
     def construct_mapper(self):  # type: ignore[no-untyped-def]
         # Petitioners' personal data is sealed with a key per petitioner (erasable); see service.store.personal_data.
