@@ -31,7 +31,7 @@ def demo(tmp_path_factory):
     with fresh_settings(tmp_path_factory.mktemp("demo")) as settings:
         clock = ManualClock(START)
         services = bootstrap(settings, clock)
-        load_demo(services)
+        load_demo(services, visit_months=3)  # every household is registered at the start; three months of visits
         committee, today = services.committee, clock.now().date()
         matter = committee.open(community="jinhua", title="小广场增设健身器材", description="居民希望增设健身器材",
                                 petitions=[], actor="secretary").matter["id"]

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from tests.conftest import ALL_ROLES, token_for
 from tests.helpers import petition_fields
 
-EXAMPLES_PER_OPERATION = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15"))  # more for a full-size run
+EXAMPLES_PER_OPERATION = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))  # more for a full-size run
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 

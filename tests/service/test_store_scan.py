@@ -102,7 +102,7 @@ def test_no_personal_data_in_plain_text_after_the_demo_and_nothing_of_an_erased_
         clock = ManualClock(START)
         services = bootstrap(settings, clock)
         try:
-            load_demo(services)
+            load_demo(services, visit_months=3)  # every household is registered at the start; three months of visits
             questionnaire_community = answer_a_named_questionnaire(services, clock)
             services.projections.catch_up()
             found = personal_data_in_log(services)
